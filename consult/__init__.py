@@ -1,0 +1,172 @@
+"""consult: public consultation for social stability risk assessment."""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from typing import Any
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from consult import config as config_module
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=os.path.join(ROOT, "templates"),
+        static_folder=os.path.join(ROOT, "static"),
+        instance_path=os.environ.get("CONSULT_INSTANCE_PATH") or os.path.join(ROOT, "instance"),
+    )
+    _configure(app, test_config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_errors(app)
+    _register_template_helpers(app)
+    from consult import cli
+
+    cli.register(app)
+    return app
+
+
+def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
+    cfg = config_module.load()
+    cfg.update(test_config or {})
+    config_module.validate(cfg)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not cfg["SECRET_KEY"]:  # development only (validate() refuses otherwise)
+        key_file = os.path.join(app.instance_path, "dev-secret-key")
+        if not os.path.exists(key_file):
+            with open(key_file, "w") as fh:
+                fh.write(secrets.token_hex(32))
+        with open(key_file) as fh:
+            cfg["SECRET_KEY"] = fh.read().strip()
+    cfg["DATABASE_URL"] = cfg["DATABASE_URL"] or "sqlite:///" + os.path.join(app.instance_path, "consult.sqlite3")
+    cfg["UPLOAD_DIR"] = cfg["UPLOAD_DIR"] or os.path.join(app.instance_path, "uploads")
+    app.config.update(cfg)
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=cfg["DATABASE_URL"],
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        MAX_CONTENT_LENGTH=(cfg["UPLOAD_MAX_MB"] * 5 + 1) * 1024 * 1024,
+        BABEL_DEFAULT_LOCALE="zh_Hans_CN",
+        BABEL_DEFAULT_TIMEZONE=cfg["TIMEZONE"],
+        RATELIMIT_STORAGE_URI=cfg["REDIS_URL"] or "memory://",
+        RATELIMIT_HEADERS_ENABLED=False,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        WTF_CSRF_TIME_LIMIT=None if cfg.get("TESTING") else 8 * 3600,
+    )
+    if cfg["PROXY_COUNT"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=cfg["PROXY_COUNT"], x_proto=cfg["PROXY_COUNT"])
+    logging.basicConfig(level=cfg["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _init_extensions(app: Flask) -> None:
+    from consult import jobs
+    from consult.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=lambda: "zh_Hans_CN")
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.login_message_category = "info"
+    with app.app_context():
+        jobs.install(app)
+    _import_models()
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from consult.auth.models import User
+
+        return db.session.get(User, int(user_id))
+
+
+def _import_models() -> None:
+    """Every model module, so metadata (and Alembic) sees all tables."""
+    from consult.audit import models as _a  # noqa: F401
+    from consult.auth import models as _u  # noqa: F401
+    from consult.matters import models as _m  # noqa: F401
+    from consult.messaging import models as _g  # noqa: F401
+    from consult.notices import models as _n  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from consult.auth.views import bp as auth_bp
+    from consult.matters.views import bp as matters_bp
+    from consult.notices.staff_views import bp as notices_staff_bp
+    from consult.notices.views import bp as notices_bp
+
+    for bp in (notices_bp, auth_bp, matters_bp, notices_staff_bp):
+        app.register_blueprint(bp)
+
+
+ERROR_TEXT = {
+    400: ("请求无效", "提交的内容无法处理，请返回上一页重试。"),
+    403: ("没有权限", "您没有权限进行此操作。如需帮助，请联系事项的组织单位。"),
+    404: ("页面不存在", "您访问的页面不存在或已被撤回。"),
+    405: ("请求方式不正确", "请从页面上的按钮或链接进入。"),
+    413: ("文件过大", "上传的内容超过了大小限制，请压缩或拆分后再试。"),
+    422: ("内容有误", "提交的内容有误，请返回修改。"),
+    429: ("提交过于频繁", "您的操作过于频繁，请稍等一分钟后再试。"),
+    500: ("系统繁忙", "服务器出现了问题，我们已记录此错误。请稍后再试。"),
+}
+
+
+def _register_errors(app: Flask) -> None:
+    def render(code: int, detail: str | None = None):
+        title, text = ERROR_TEXT.get(code, ERROR_TEXT[500])
+        kept = {k: v for k, v in request.form.items() if k not in {"csrf_token", "website"} and v} \
+            if request.method == "POST" and code in (400, 429) else {}
+        return render_template("errors/error.html", code=code, title=title, text=detail or text,
+                               kept=kept), code
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return render(400, "页面已过期或来源无法验证（安全校验失败）。请返回上一页，刷新后重新提交。")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return render(exc.code or 500)
+
+    @app.errorhandler(Exception)
+    def server_error(exc: Exception):
+        app.logger.exception("unhandled error")
+        from consult.extensions import db
+
+        db.session.rollback()
+        return render(500)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from consult.timeutil import format_local
+
+    app.jinja_env.filters["localtime"] = format_local
+    app.jinja_env.filters["localdate"] = lambda v: format_local(v, "%Y年%m月%d日")
+
+    @app.context_processor
+    def labels():
+        from consult.notices.models import COMMENT_STATUS_LABELS, STANCE_LABELS
+
+        return {"stance_labels": STANCE_LABELS, "comment_status_labels": COMMENT_STATUS_LABELS}
+
+    @app.after_request
+    def security_headers(resp):
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        resp.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        )
+        return resp

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Optional
+
+from flask_login import UserMixin
+from sqlalchemy import Column, Enum, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from consult.extensions import db
+from consult.models import TimestampMixin
+
+
+class Role(enum.Enum):
+    ADMIN = "admin"
+    ORGANISER = "organiser"
+    ASSESSOR = "assessor"
+
+
+ROLE_LABELS = {Role.ADMIN: "系统管理员", Role.ORGANISER: "组织者", Role.ASSESSOR: "评估人员"}
+
+memberships = Table(
+    "memberships",
+    db.Model.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Organisation(TimestampMixin, db.Model):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(String(1000), default="")
+
+    members: Mapped[list["User"]] = relationship(secondary=memberships, back_populates="organisations")
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20))
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[Optional[datetime]]
+    last_login_at: Mapped[Optional[datetime]]
+
+    organisations: Mapped[list[Organisation]] = relationship(
+        secondary=memberships, back_populates="members", lazy="selectin"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: disabled accounts cannot log in
+        return self.is_enabled
+
+    @property
+    def organisation_ids(self) -> set[int]:
+        return {o.id for o in self.organisations}
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)  # scrypt
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def is_locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and self.locked_until > now

@@ -1,0 +1,106 @@
+"""flask commands: create-admin, seed-demo, demo (prepare and serve), worker, purge."""
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from consult.extensions import db
+
+
+def _upgrade() -> None:
+    from flask_migrate import upgrade
+
+    upgrade(revision="heads")
+
+
+@click.command("create-admin")
+@click.option("--username", prompt="用户名")
+@click.option("--name", "display_name", prompt="姓名")
+@click.password_option(prompt="密码")
+@with_appcontext
+def create_admin(username: str, display_name: str, password: str) -> None:
+    """Create an administrator account (first setup)."""
+    from consult.auth.models import Role
+    from consult.auth.services import AuthError, create_user
+    from consult.jobs import commit
+
+    if len(password) < 10:
+        raise click.ClickException("密码至少 10 个字符。")
+    try:
+        create_user(actor=None, username=username, display_name=display_name, password=password, role=Role.ADMIN)
+    except AuthError as exc:
+        raise click.ClickException(str(exc)) from None
+    commit()
+    click.echo(f"管理员 {username} 已创建。")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Load the demo consultation (idempotent)."""
+    from consult.demo.seed import seed_demo
+
+    _print_logins(seed_demo())
+
+
+def _print_logins(accounts) -> None:
+    click.echo("演示账号（仅用于本地演示）：")
+    for role, username, password in accounts:
+        click.echo(f"  {role:<6} 用户名 {username:<12} 密码 {password}")
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@with_appcontext
+def demo(host: str, port: int) -> None:
+    """Upgrade the database, load the demo matter and serve the site."""
+    from consult.demo.seed import seed_demo
+
+    _upgrade()
+    accounts = seed_demo()
+    click.echo(f"\n站点地址: http://{host}:{port}/   工作人员登录: http://{host}:{port}/staff/login")
+    _print_logins(accounts)
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, current_app._get_current_object(), threaded=True)
+
+
+@click.command("worker")
+@with_appcontext
+def worker() -> None:
+    """Run an RQ worker for background jobs (needs CONSULT_REDIS_URL)."""
+    from rq import Worker
+
+    from consult.jobs import queue
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("CONSULT_REDIS_URL 未设置：未配置 Redis 时任务在进程内执行，无需 worker。")
+    q = queue()
+    app = current_app._get_current_object()
+
+    class AppWorker(Worker):
+        def perform_job(self, job, queue):
+            with app.app_context():
+                return super().perform_job(job, queue)
+
+    AppWorker([q], connection=q.connection).work()
+
+
+@click.command("purge-personal-data")
+@with_appcontext
+def purge() -> None:
+    """Delete names and phone numbers past the retention period (run daily)."""
+    from consult.jobs import commit
+    from consult.models import utcnow
+    from consult.notices.comments import purge_personal_data
+
+    n = purge_personal_data(now=utcnow())
+    commit()
+    click.echo(f"已清除 {n} 条意见中的个人信息。")
+
+
+def register(app: Flask) -> None:
+    for command in (create_admin, seed_demo_command, demo, worker, purge):
+        app.cli.add_command(command)

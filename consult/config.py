@@ -1,0 +1,83 @@
+"""Configuration: defaults, then CONSULT_* environment variables, then test config.
+
+Every setting is listed in DEFAULTS with its type; README documents each one.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    # "development" allows a generated secret key; anything else requires one.
+    "ENV": "development",
+    "SECRET_KEY": None,
+    # Key for encrypting personal data at rest (Fernet, url-safe base64 32 bytes).
+    # Derived from SECRET_KEY when unset.
+    "DATA_KEY": None,
+    "DATABASE_URL": None,  # default: sqlite file in the instance folder
+    "REDIS_URL": None,  # set → RQ jobs and shared rate-limit storage
+    "UPLOAD_DIR": None,  # default: <instance>/uploads
+    "UPLOAD_MAX_MB": 20,
+    "NOTICE_MIN_DAYS": 10,
+    "COMMENT_MAX_CHARS": 5000,
+    "TIMEZONE": "Asia/Shanghai",
+    "SMS_GATEWAY": "log",  # log | http
+    "SMS_HTTP_URL": None,
+    "EMAIL_GATEWAY": "log",  # log | smtp
+    "SMTP_HOST": None,
+    "SMTP_PORT": 25,
+    "SMTP_FROM": None,
+    "RATE_LIMIT_COMMENTS": "5 per minute;40 per day",
+    "RATE_LIMIT_LOGIN": "10 per 15 minutes",
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_LOCK_MINUTES": 15,
+    "RETENTION_DAYS": 365,  # personal data in resident submissions is purged after this
+    "PROXY_COUNT": 0,  # number of trusted reverse proxies in front (X-Forwarded-For)
+    "LOG_LEVEL": "INFO",
+    "SESSION_COOKIE_SECURE": False,
+}
+
+_BOOL_TRUE = {"1", "true", "yes", "on"}
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when the configuration cannot work."""
+
+
+def _coerce(value: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        return value.strip().lower() in _BOOL_TRUE
+    if isinstance(default, int):
+        return int(value)
+    return value
+
+
+def load(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Defaults overlaid with CONSULT_* variables from the environment."""
+    environ = os.environ if environ is None else environ
+    cfg = dict(DEFAULTS)
+    for key, default in DEFAULTS.items():
+        raw = environ.get(f"CONSULT_{key}")
+        if raw is None or raw == "":
+            continue
+        try:
+            cfg[key] = _coerce(raw, default)
+        except ValueError as exc:
+            raise ConfigError(f"CONSULT_{key}: {exc}") from exc
+    return cfg
+
+
+def validate(cfg: dict[str, Any]) -> None:
+    """Refuse to start with settings that are missing or unsafe."""
+    if cfg["ENV"] != "development" and not cfg.get("TESTING") and not cfg["SECRET_KEY"]:
+        raise ConfigError("CONSULT_SECRET_KEY must be set outside development")
+    if cfg["SMS_GATEWAY"] not in {"log", "http"}:
+        raise ConfigError("CONSULT_SMS_GATEWAY must be 'log' or 'http'")
+    if cfg["SMS_GATEWAY"] == "http" and not cfg["SMS_HTTP_URL"]:
+        raise ConfigError("CONSULT_SMS_HTTP_URL is required with the http SMS gateway")
+    if cfg["EMAIL_GATEWAY"] not in {"log", "smtp"}:
+        raise ConfigError("CONSULT_EMAIL_GATEWAY must be 'log' or 'smtp'")
+    if cfg["EMAIL_GATEWAY"] == "smtp" and not (cfg["SMTP_HOST"] and cfg["SMTP_FROM"]):
+        raise ConfigError("CONSULT_SMTP_HOST and CONSULT_SMTP_FROM are required for smtp")
+    if cfg["NOTICE_MIN_DAYS"] < 0 or cfg["UPLOAD_MAX_MB"] <= 0:
+        raise ConfigError("CONSULT_NOTICE_MIN_DAYS must be >= 0, CONSULT_UPLOAD_MAX_MB > 0")

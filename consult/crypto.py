@@ -1,0 +1,49 @@
+"""Personal data at rest: Fernet encryption, keyed hashes, and display masks."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+
+from cryptography.fernet import Fernet, InvalidToken
+from flask import current_app
+
+
+def _key() -> bytes:
+    configured = current_app.config.get("DATA_KEY")
+    if configured:
+        return configured.encode()
+    digest = hashlib.sha256(b"consult-data-key:" + current_app.config["SECRET_KEY"].encode())
+    return base64.urlsafe_b64encode(digest.digest())
+
+
+def encrypt(value: str | None) -> str | None:
+    if not value:
+        return None
+    return Fernet(_key()).encrypt(value.encode()).decode()
+
+
+def decrypt(token: str | None) -> str | None:
+    if not token:
+        return None
+    try:
+        return Fernet(_key()).decrypt(token.encode()).decode()
+    except InvalidToken:
+        return None
+
+
+def keyed_hash(value: str, purpose: str) -> str:
+    key = (purpose + ":" + current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def mask_phone(phone: str | None) -> str:
+    if not phone:
+        return ""
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "*" * len(phone)
+
+
+def mask_name(name: str | None) -> str:
+    if not name:
+        return ""
+    return name[0] + "*" * min(len(name) - 1, 2) if len(name) > 1 else name

@@ -1,0 +1,45 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import NumberRange, Optional
+
+from consult.forms import MaxChars, NotBlank, SafeText
+from consult.matters.models import KIND_LABELS, PROCEDURE_LABELS
+
+_COUNT = [Optional(), NumberRange(0, 100_000_000, message=_l("请填写 0 到 1 亿之间的整数。"))]
+
+
+class MatterForm(FlaskForm):
+    title = StringField(_l("事项名称"), validators=[NotBlank(), MaxChars(200), SafeText()])
+    kind = SelectField(_l("事项类别"), choices=[(k.value, v) for k, v in KIND_LABELS.items()])
+    organisation_id = SelectField(_l("评估主体（责任单位）"), coerce=int)
+    area = StringField(_l("所在区域"), validators=[Optional(), MaxChars(200), SafeText()],
+                       description=_l("如：A市B区C街道"))
+    location = StringField(_l("具体位置"), validators=[Optional(), MaxChars(300), SafeText()])
+    scope_description = TextAreaField(_l("影响范围说明"), validators=[Optional(), MaxChars(5000), SafeText()])
+    est_households = IntegerField(_l("预计涉及户数"), validators=_COUNT)
+    est_persons = IntegerField(_l("预计涉及人数"), validators=_COUNT)
+    procedure = SelectField(_l("评估程序"), choices=[(k.value, v) for k, v in PROCEDURE_LABELS.items()],
+                            default="general")
+    is_sensitive = BooleanField(_l("敏感事项（听证时优先选取反对者）"))
+    requires_moderation = BooleanField(_l("意见需审核后公开"))
+
+    def values(self) -> dict:
+        from consult.matters.models import MatterKind, Procedure
+
+        return {
+            "title": self.title.data, "kind": MatterKind(self.kind.data),
+            "organisation_id": self.organisation_id.data, "area": self.area.data or "",
+            "location": self.location.data or "", "scope_description": self.scope_description.data or "",
+            "est_households": self.est_households.data, "est_persons": self.est_persons.data,
+            "procedure": Procedure(self.procedure.data), "is_sensitive": self.is_sensitive.data,
+            "requires_moderation": self.requires_moderation.data,
+        }
+
+
+class AssessorsForm(FlaskForm):
+    assessors = SelectMultipleField(_l("评估人员"), coerce=int, validators=[Optional()])
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(_l("新状态"), choices=[("consulting", ""), ("closed", ""), ("assessing", "")])

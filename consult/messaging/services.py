@@ -1,0 +1,70 @@
+"""Queue messages inside a transaction; deliver them after it commits."""
+from __future__ import annotations
+
+import logging
+
+from consult import jobs
+from consult.crypto import decrypt, encrypt, mask_phone
+from consult.extensions import db
+from consult.messaging import gateways
+from consult.messaging.models import Channel, Message, MessageStatus
+from consult.models import utcnow
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 3
+
+
+def queue_sms(phone: str, body: str, *, purpose: str) -> Message:
+    msg = Message(
+        channel=Channel.SMS,
+        recipient_enc=encrypt(phone),
+        recipient_masked=mask_phone(phone),
+        body=body,
+        purpose=purpose,
+    )
+    db.session.add(msg)
+    db.session.flush()
+    jobs.enqueue_after_commit(deliver_message, msg.id)
+    return msg
+
+
+def queue_email(address: str, subject: str, body: str, *, purpose: str) -> Message:
+    masked = address[:2] + "***" + address[address.find("@"):] if "@" in address else "***"
+    msg = Message(
+        channel=Channel.EMAIL,
+        recipient_enc=encrypt(address),
+        recipient_masked=masked,
+        body=f"{subject}\n\n{body}",
+        purpose=purpose,
+    )
+    db.session.add(msg)
+    db.session.flush()
+    jobs.enqueue_after_commit(deliver_message, msg.id)
+    return msg
+
+
+def deliver_message(message_id: int) -> None:
+    """Job: send one message. In-process it retries at once; under RQ, RQ retries."""
+    msg = db.session.get(Message, message_id)
+    if msg is None or msg.status == MessageStatus.SENT:
+        return
+    recipient = decrypt(msg.recipient_enc)
+    error = None
+    for _ in range(MAX_ATTEMPTS):
+        msg.attempts += 1
+        try:
+            if msg.channel == Channel.SMS:
+                gateways.send_sms(recipient, msg.body)
+            else:
+                subject, _, body = msg.body.partition("\n\n")
+                gateways.send_email(recipient, subject, body)
+        except Exception as exc:  # gateway failure: record and retry
+            error = str(exc)[:500]
+            log.warning("message %s attempt %s failed: %s", msg.id, msg.attempts, error)
+            continue
+        msg.status, msg.sent_at, msg.last_error = MessageStatus.SENT, utcnow(), None
+        jobs.commit()
+        return
+    msg.status, msg.last_error = MessageStatus.FAILED, error
+    jobs.commit()
+    raise RuntimeError(f"message {message_id} could not be delivered: {error}")

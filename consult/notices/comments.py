@@ -1,0 +1,154 @@
+"""Residents' comments (意见建议): submit, look up by receipt, moderate, reply."""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import unicodedata
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from consult.audit.services import record, snapshot
+from consult.crypto import decrypt, encrypt, mask_phone
+from consult.extensions import db
+from consult.notices.models import Adoption, Comment, CommentStatus, Notice, Stance
+from consult.permissions import require
+
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CONSENT_VERSION = "2026-11-v1"
+CONSENT_TEXT = (
+    "您填写的姓名和手机号仅用于评估机构就您的意见与您联系，不会公开；"
+    "手机号加密保存，公开页面只显示姓氏，评估结束一年后删除。"
+)
+REPLY_FIELDS = ("reply", "adoption", "adoption_reason")
+
+
+class CommentError(ValueError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def body_fingerprint(body: str) -> str:
+    """Exact-duplicate key: same text up to width, case and white space."""
+    norm = unicodedata.normalize("NFKC", body).casefold()
+    norm = re.sub(r"\s+", "", norm)
+    return hashlib.sha256(norm.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def new_receipt_code() -> str:
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(10))
+
+
+def normalise_receipt(code: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", unicodedata.normalize("NFKC", code or "").upper())
+
+
+def submit_comment(
+    notice: Notice, *, actor, body: str, stance: Stance, name: str | None, phone: str | None,
+    consent: bool, client_hash: str | None, now: datetime,
+) -> Comment:
+    """Store a resident's comment. The caller commits before saying "received"."""
+    require(actor, "resident.submit", notice)
+    if not notice.is_open(now):
+        raise CommentError("该公示不在征求意见期内，暂不能提交意见。")
+    if (name or phone) and not consent:
+        raise CommentError("填写姓名或手机号时，请先阅读并同意个人信息说明。", "consent")
+    fingerprint = body_fingerprint(body)
+    exists = db.session.scalar(select(Comment.id).where(
+        Comment.matter_id == notice.matter_id, Comment.body_hash == fingerprint))
+    if exists:
+        raise CommentError("已有内容完全相同的意见，无需重复提交。如需补充，请写明新的内容。", "body")
+    comment = Comment(
+        matter_id=notice.matter_id, notice_id=notice.id, receipt_code=new_receipt_code(),
+        body=body, body_hash=fingerprint, stance=stance, author_name=name or None,
+        phone_enc=encrypt(phone), phone_masked=mask_phone(phone) or None,
+        consent_version=CONSENT_VERSION if (name or phone) else None, client_hash=client_hash,
+        status=CommentStatus.PENDING if notice.matter.requires_moderation else CommentStatus.PUBLISHED,
+        created_at=now,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(comment)
+            db.session.flush()
+    except IntegrityError:  # a concurrent identical submission won the race
+        raise CommentError("已有内容完全相同的意见，无需重复提交。", "body") from None
+    return comment
+
+
+def find_by_receipt(code: str) -> Comment | None:
+    code = normalise_receipt(code)
+    if len(code) != 10:
+        return None
+    return db.session.scalar(select(Comment).where(Comment.receipt_code == code))
+
+
+def public_comments(notice: Notice, *, limit: int = 100) -> list[Comment]:
+    stmt = (select(Comment)
+            .where(Comment.matter_id == notice.matter_id, Comment.status == CommentStatus.PUBLISHED)
+            .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit))
+    return list(db.session.scalars(stmt))
+
+
+def stance_counts(matter_id: int, *, published_only: bool = True) -> dict[Stance, int]:
+    stmt = select(Comment.stance, func.count()).where(Comment.matter_id == matter_id)
+    if published_only:
+        stmt = stmt.where(Comment.status == CommentStatus.PUBLISHED)
+    return dict(db.session.execute(stmt.group_by(Comment.stance)).all())
+
+
+def staff_comments(matter, *, status: CommentStatus | None = None) -> list[Comment]:
+    stmt = select(Comment).where(Comment.matter_id == matter.id)
+    if status:
+        stmt = stmt.where(Comment.status == status)
+    return list(db.session.scalars(stmt.order_by(Comment.created_at.desc(), Comment.id.desc())))
+
+
+def moderate_comment(comment: Comment, *, actor, publish: bool, reason: str | None, now: datetime) -> Comment:
+    require(actor, "matter.manage", comment)
+    if not publish and not (reason or "").strip():
+        raise CommentError("不予公开时须填写理由（将告知提交人）。", "reason")
+    before = snapshot(comment, ("status", "moderation_reason"))
+    comment.status = CommentStatus.PUBLISHED if publish else CommentStatus.REJECTED
+    comment.moderation_reason = None if publish else reason
+    comment.moderated_at = now
+    record(actor=actor, action="comment.moderate", obj=comment, matter_id=comment.matter_id,
+           before=before, after=snapshot(comment, ("status", "moderation_reason")))
+    return comment
+
+
+def reply_comment(comment: Comment, *, actor, reply: str, adoption: Adoption,
+                  adoption_reason: str | None, now: datetime) -> Comment:
+    require(actor, "matter.manage", comment)
+    if adoption != Adoption.ADOPTED and not (adoption_reason or "").strip():
+        raise CommentError("部分采纳或不采纳时须说明理由。", "adoption_reason")
+    before = snapshot(comment, REPLY_FIELDS)
+    comment.reply, comment.adoption = reply, adoption
+    comment.adoption_reason = adoption_reason or None
+    comment.replied_at, comment.replied_by_id = now, actor.id
+    record(actor=actor, action="comment.reply", obj=comment, matter_id=comment.matter_id,
+           before=before, after=snapshot(comment, REPLY_FIELDS))
+    return comment
+
+
+def reveal_phone(comment: Comment, *, actor) -> str | None:
+    """Full phone number for staff who need to call back; every look is logged."""
+    require(actor, "matter.personal_data", comment)
+    record(actor=actor, action="comment.reveal_phone", obj=comment, matter_id=comment.matter_id,
+           note="查看完整手机号")
+    return decrypt(comment.phone_enc)
+
+
+def purge_personal_data(*, now: datetime) -> int:
+    """Remove names and phone numbers older than the retention period. Returns rows changed."""
+    cutoff = now - timedelta(days=current_app.config["RETENTION_DAYS"])
+    result = db.session.execute(
+        update(Comment)
+        .where(Comment.created_at < cutoff, Comment.personal_data_purged_at.is_(None),
+               (Comment.author_name.is_not(None)) | (Comment.phone_enc.is_not(None)))
+        .values(author_name=None, phone_enc=None, phone_masked=None, personal_data_purged_at=now)
+    )
+    return result.rowcount

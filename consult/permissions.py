@@ -1,0 +1,89 @@
+"""One place for access rules: require(actor, action, obj) raises Forbidden.
+
+Actors are Flask-Login users (staff) or the anonymous user (residents). Rules are
+predicates keyed by action name; a domain adds its actions here, not in its views.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from werkzeug.exceptions import Forbidden
+
+from consult.auth.models import Role
+
+Rule = Callable[[Any, Any], bool]
+
+
+def _is_staff(actor) -> bool:
+    return bool(getattr(actor, "is_authenticated", False)) and actor.is_active
+
+
+def is_admin(actor, obj=None) -> bool:
+    return _is_staff(actor) and actor.role == Role.ADMIN
+
+
+def _organiser_of(actor, organisation_id) -> bool:
+    return (
+        _is_staff(actor)
+        and actor.role == Role.ORGANISER
+        and organisation_id in actor.organisation_ids
+    )
+
+
+def _matter_of(obj):
+    """Anything that hangs off a matter exposes it as .matter (or is one)."""
+    return obj if hasattr(obj, "assessors") else getattr(obj, "matter", None)
+
+
+def manages_matter(actor, obj) -> bool:
+    matter = _matter_of(obj)
+    return matter is not None and _organiser_of(actor, matter.organisation_id)
+
+
+def assesses_matter(actor, obj) -> bool:
+    matter = _matter_of(obj)
+    return (
+        matter is not None
+        and _is_staff(actor)
+        and actor.role == Role.ASSESSOR
+        and any(a.id == actor.id for a in matter.assessors)
+    )
+
+
+def views_matter(actor, obj) -> bool:
+    return is_admin(actor) or manages_matter(actor, obj) or assesses_matter(actor, obj)
+
+
+def creates_matter(actor, organisation) -> bool:
+    if organisation is None:
+        return _is_staff(actor) and actor.role == Role.ORGANISER and bool(actor.organisation_ids)
+    return _organiser_of(actor, organisation.id)
+
+
+def anyone(actor, obj=None) -> bool:
+    return True
+
+
+RULES: dict[str, Rule] = {
+    "admin.manage": is_admin,
+    "matter.create": creates_matter,
+    "matter.view": views_matter,
+    "matter.manage": manages_matter,
+    "matter.audit": views_matter,
+    "matter.personal_data": lambda a, o: manages_matter(a, o) or is_admin(a),
+    "matter.analyse": lambda a, o: assesses_matter(a, o) or manages_matter(a, o),
+    "resident.submit": anyone,
+}
+
+
+def can(actor, action: str, obj: Any = None) -> bool:
+    try:
+        rule = RULES[action]
+    except KeyError:
+        raise LookupError(f"unknown action {action!r}") from None
+    return bool(rule(actor, obj))
+
+
+def require(actor, action: str, obj: Any = None) -> None:
+    if not can(actor, action, obj):
+        raise Forbidden()
