@@ -43,7 +43,8 @@ def queue():
     from redis import Redis
     from rq import Queue
 
-    return Queue("consult", connection=Redis.from_url(current_app.config["REDIS_URL"]))
+    return Queue("consult", connection=Redis.from_url(current_app.config["REDIS_URL"]),
+                 is_async=current_app.config.get("RQ_ASYNC", True))
 
 
 def dispatch(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
