@@ -91,23 +91,44 @@ def _init_extensions(app: Flask) -> None:
         return db.session.get(User, int(user_id))
 
 
+# Each domain package contributes models and blueprints; listed here once. Modules that
+# do not exist (a domain not built yet) are skipped; one that fails to import fails loudly.
+MODEL_MODULES = (
+    "consult.audit.models", "consult.auth.models", "consult.matters.models",
+    "consult.messaging.models", "consult.notices.models", "consult.surveys.models",
+    "consult.hearings.models", "consult.analysis.models",
+)
+VIEW_MODULES = (
+    "consult.notices.views", "consult.auth.views", "consult.matters.views",
+    "consult.notices.staff_views", "consult.surveys.views", "consult.surveys.staff_views",
+    "consult.hearings.views", "consult.hearings.staff_views", "consult.analysis.views",
+)
+
+
+def _existing(modules):
+    import importlib
+    import importlib.util
+
+    for name in modules:
+        parent = name.rpartition(".")[0]
+        if importlib.util.find_spec(parent) is None or importlib.util.find_spec(name) is None:
+            continue
+        yield importlib.import_module(name)
+
+
 def _import_models() -> None:
     """Every model module, so metadata (and Alembic) sees all tables."""
-    from consult.audit import models as _a  # noqa: F401
-    from consult.auth import models as _u  # noqa: F401
-    from consult.matters import models as _m  # noqa: F401
-    from consult.messaging import models as _g  # noqa: F401
-    from consult.notices import models as _n  # noqa: F401
+    for _ in _existing(MODEL_MODULES):
+        pass
 
 
 def _register_blueprints(app: Flask) -> None:
-    from consult.auth.views import bp as auth_bp
-    from consult.matters.views import bp as matters_bp
-    from consult.notices.staff_views import bp as notices_staff_bp
-    from consult.notices.views import bp as notices_bp
+    from flask import Blueprint
 
-    for bp in (notices_bp, auth_bp, matters_bp, notices_staff_bp):
-        app.register_blueprint(bp)
+    for module in _existing(VIEW_MODULES):
+        for value in vars(module).values():
+            if isinstance(value, Blueprint) and value.import_name == module.__name__:
+                app.register_blueprint(value)
 
 
 ERROR_TEXT = {
@@ -152,6 +173,10 @@ def _register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.filters["localtime"] = format_local
     app.jinja_env.filters["localdate"] = lambda v: format_local(v, "%Y年%m月%d日")
+
+    @app.template_global()
+    def endpoint_exists(name: str) -> bool:
+        return name in app.view_functions
 
     @app.context_processor
     def labels():
