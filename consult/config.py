@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT_COMMENTS": "5 per minute;40 per day",
     "RATE_LIMIT_LOGIN": "10 per 15 minutes",
     "LOGIN_MAX_FAILURES": 5,
+    "PASSWORD_HASH_METHOD": "scrypt",
     "LOGIN_LOCK_MINUTES": 15,
     "RETENTION_DAYS": 365,  # personal data in resident submissions is purged after this
     "PROXY_COUNT": 0,  # number of trusted reverse proxies in front (X-Forwarded-For)

@@ -49,6 +49,7 @@ def app(tmp_path_factory):
         "UPLOAD_DIR": str(tmp / "uploads"),
         "WTF_CSRF_ENABLED": False,  # the csrf fixture turns it on where tested
         "SERVER_NAME": None,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; production keeps scrypt
     })
     with app.app_context():
         from flask_migrate import upgrade

@@ -69,7 +69,10 @@ class User(UserMixin, TimestampMixin, db.Model):
         return ROLE_LABELS[self.role]
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)  # scrypt
+        from flask import current_app
+
+        # scrypt by default; tests set a cheap method so thousands of accounts stay fast
+        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -1,0 +1,63 @@
+"""Access cases for the foundation's state-changing endpoints."""
+from tests import factories
+from tests.permission_support import EVERYONE, Case
+
+ORG = frozenset({"organiser"})
+ADMIN = frozenset({"admin"})
+ANY_STAFF = frozenset({"organiser", "other_organiser", "assessor", "admin"})
+
+
+def _comment(w):
+    return factories.comment(w["notice"]).id
+
+
+def _attachment(w):
+    from consult.extensions import db
+    from consult.notices.models import Attachment
+
+    att = Attachment(notice_id=w["notice"].id, filename="a.pdf", content_type="application/pdf", size=4,
+                     storage_key="00/none", sha256="0" * 64)
+    db.session.add(att)
+    db.session.commit()
+    return att.id
+
+
+def _notice_form(w):
+    return {"title": "新标题", "body_html": "<p>正文</p>", "starts_at": "2030-01-01T09:00",
+            "ends_at": "2030-02-01T09:00"}
+
+
+CASES = [
+    Case("auth.login", lambda w: "/staff/login", EVERYONE,
+         lambda w: {"username": "organiser", "password": factories.PASSWORD}),
+    Case("auth.logout", lambda w: "/staff/logout", EVERYONE),
+    Case("auth.organisations", lambda w: "/admin/organisations", ADMIN, lambda w: {"name": "新单位"}),
+    Case("auth.user_new", lambda w: "/admin/users/new", ADMIN,
+         lambda w: {"username": "newuser", "display_name": "新用户", "role": "assessor",
+                    "password": "long enough password"}),
+    Case("auth.user_edit", lambda w: f"/admin/users/{w['assessor'].id}", ADMIN,
+         lambda w: {"display_name": "改名", "role": "assessor", "is_enabled": "y"}),
+    Case("matters.matter_new", lambda w: "/staff/matters/new", frozenset({"organiser", "other_organiser"}),
+         lambda w: {"title": "新事项", "kind": "project", "organisation_id": w["org"].id, "procedure": "general"}),
+    Case("matters.matter_edit", lambda w: f"/staff/matters/{w['matter'].id}/edit", ORG,
+         lambda w: {"title": "改名事项", "kind": "project", "organisation_id": w["org"].id, "procedure": "general"}),
+    Case("matters.matter_status", lambda w: f"/staff/matters/{w['matter'].id}/status", ORG,
+         lambda w: {"status": "closed"}),
+    Case("matters.matter_assessors", lambda w: f"/staff/matters/{w['matter'].id}/assessors", ORG,
+         lambda w: {"assessors": [w["assessor"].id]}),
+    Case("notices_staff.notice_new", lambda w: f"/staff/matters/{w['matter'].id}/notices/new", ORG, _notice_form),
+    Case("notices_staff.notice_edit", lambda w: f"/staff/notices/{w['notice'].id}/edit", ORG, _notice_form),
+    Case("notices_staff.notice_publish",
+         lambda w: f"/staff/notices/{factories.notice(w['matter'], status=factories.NoticeStatus.DRAFT).id}/publish", ORG),
+    Case("notices_staff.notice_withdraw", lambda w: f"/staff/notices/{w['notice'].id}/withdraw", ORG,
+         lambda w: {"reason": "内容有误"}),
+    Case("notices_staff.attachment_delete", lambda w: f"/staff/attachments/{_attachment(w)}/delete", ORG),
+    Case("notices_staff.comment_moderate", lambda w: f"/staff/comments/{_comment(w)}/moderate", ORG,
+         lambda w: {"decision": "publish"}),
+    Case("notices_staff.comment_reply", lambda w: f"/staff/comments/{_comment(w)}/reply", ORG,
+         lambda w: {"reply": "感谢", "adoption": "adopted"}),
+    Case("notices_staff.comment_phone", lambda w: f"/staff/comments/{_comment(w)}/phone",
+         frozenset({"organiser", "admin"})),
+    Case("notices.comment", lambda w: f"/notices/{w['notice'].id}/comments", EVERYONE,
+         lambda w: {"body": "权限矩阵测试意见", "stance": "oppose"}),
+]
