@@ -1,0 +1,153 @@
+"""Step 5: cluster unique texts into concerns; k is chosen from the data.
+
+k-means (k-means++, several seeded restarts) over L2-normalised LSA vectors
+starts from a data-driven upper bound (``max_points`` and the number of unique
+texts per minimum cluster size); clusters whose centroids are nearly the same
+direction are merged, clusters that are too small are dissolved, and texts
+that fit no centroid are left unassigned (bounded by ``max_unassigned``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
+from sklearn.preprocessing import normalize
+
+SCORE_SAMPLE = 2500
+
+
+@dataclass
+class Clustering:
+    labels: np.ndarray  # per unit: cluster index or -1
+    centroids: np.ndarray  # (k, d), L2-normalised
+    similarity: np.ndarray  # per unit: cosine to its (nearest) centroid
+    k_initial: int
+    k_scores: dict  # candidate k -> silhouette on a sample
+
+
+def candidate_ks(cap: int) -> list[int]:
+    """Roughly geometric grid of k from 2 to ``cap`` (inclusive)."""
+    ks, k = [], 2
+    while k < cap:
+        ks.append(k)
+        k = max(k + 1, int(round(k * 1.25)))
+    ks.append(cap)
+    return sorted(set(x for x in ks if x >= 2))
+
+
+def choose_k(x: np.ndarray, cap: int, seed: int, tolerance: float) -> tuple[int, dict]:
+    """Pick k by cosine silhouette on a sample: the largest k within ``tolerance`` of the best.
+
+    Preferring the larger of near-equal k keeps points specific: an assessor merges
+    two points faster than splitting one.
+    """
+    if cap <= 2:
+        return cap, {}
+    rng = np.random.RandomState(seed)
+    sample = x if len(x) <= SCORE_SAMPLE else x[np.sort(rng.choice(len(x), SCORE_SAMPLE, replace=False))]
+    cap = min(cap, max(2, len(sample) // 5))
+    scores = {}
+    for k in candidate_ks(cap):
+        labels = KMeans(n_clusters=k, init="k-means++", n_init=1, random_state=seed, max_iter=50).fit_predict(sample)
+        if len(np.unique(labels)) < 2:
+            continue
+        scores[k] = round(float(silhouette_score(sample, labels, metric="cosine")), 4)
+    if not scores:
+        return cap, scores
+    best = max(scores.values())
+    k = max(k for k, v in scores.items() if v >= best - tolerance)
+    return k, scores
+
+
+def choose_k_cap(n_units: int, max_points: int, min_cluster_size: int) -> int:
+    return int(max(1, min(max_points, n_units // max(1, min_cluster_size))))
+
+
+def cluster(
+    x: np.ndarray,
+    unit_sizes: np.ndarray,
+    fit_rows: np.ndarray,
+    max_points: int,
+    min_cluster_size: int,
+    merge_threshold: float,
+    assign_threshold: float,
+    max_unassigned_units: int,
+    n_init: int,
+    seed: int,
+    k_tolerance: float = 0.01,
+) -> Clustering:
+    n = x.shape[0]
+    nonzero = np.linalg.norm(x, axis=1) > 0
+    usable = np.flatnonzero(nonzero)
+    labels = np.full(n, -1, dtype=np.int64)
+    sim = np.zeros(n, dtype=np.float32)
+    if len(usable) == 0:
+        return Clustering(labels, np.zeros((0, x.shape[1]), dtype=np.float32), sim, 0, {})
+    fit = np.intersect1d(fit_rows, usable)
+    if len(fit) == 0:
+        fit = usable
+    k = choose_k_cap(len(usable), max_points, min_cluster_size)
+    k = min(k, len(np.unique(x[fit], axis=0)))
+    k, scores = choose_k(x[fit], k, seed, k_tolerance)
+    if k <= 1:
+        centroids = normalize(x[usable].mean(axis=0, keepdims=True))
+    else:
+        km = KMeans(n_clusters=k, init="k-means++", n_init=n_init, random_state=seed, max_iter=100)
+        km.fit(x[fit])
+        centroids = normalize(km.cluster_centers_.astype(np.float32))
+    centroids = _merge_close(centroids, merge_threshold)
+    for _ in range(3):
+        sims = x[usable] @ centroids.T
+        best = sims.argmax(axis=1)
+        labels[usable] = best
+        # recompute centroids from all members (fit may have used a sample)
+        sizes = np.bincount(best, weights=unit_sizes[usable], minlength=len(centroids))
+        keep = np.flatnonzero(sizes >= min_cluster_size)
+        if len(keep) == 0:
+            keep = np.array([int(sizes.argmax())])
+        new = np.zeros((len(keep), x.shape[1]), dtype=np.float32)
+        remap = {int(c): i for i, c in enumerate(keep)}
+        for c, i in remap.items():
+            members = usable[best == c]
+            new[i] = x[members].mean(axis=0)
+        new = normalize(new)
+        if len(keep) == len(centroids) and np.allclose(new, centroids, atol=1e-4):
+            centroids = new
+            break
+        centroids = new
+    sims = x[usable] @ centroids.T
+    best = sims.argmax(axis=1)
+    labels[usable] = best
+    sim[usable] = sims[np.arange(len(usable)), best]
+    # texts that fit no centroid stay unassigned, lowest similarity first, bounded
+    weak = usable[sim[usable] < assign_threshold]
+    if len(weak) > max_unassigned_units:
+        weak = weak[np.argsort(sim[weak], kind="stable")[:max_unassigned_units]]
+    labels[weak] = -1
+    return Clustering(labels, centroids, sim, k, scores)
+
+
+def _merge_close(centroids: np.ndarray, threshold: float) -> np.ndarray:
+    """Merge centroids whose cosine similarity reaches ``threshold`` (single linkage)."""
+    k = len(centroids)
+    if k < 2 or threshold >= 1.0:
+        return centroids
+    s = centroids @ centroids.T
+    parent = list(range(k))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    ii, jj = np.nonzero(np.triu(s >= threshold, 1))
+    for i, j in zip(ii, jj):
+        ri, rj = find(int(i)), find(int(j))
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+    roots = sorted({find(i) for i in range(k)})
+    merged = np.stack([centroids[[i for i in range(k) if find(i) == r]].mean(axis=0) for r in roots])
+    return normalize(merged)

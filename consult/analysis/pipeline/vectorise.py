@@ -1,0 +1,93 @@
+"""Document vectors: sublinear TF-IDF on words + character bigrams, then LSA."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.decomposition import TruncatedSVD
+from sklearn.preprocessing import normalize
+
+_CJK_LO, _CJK_HI = 0x3400, 0x9FFF
+
+
+def word_counts(token_lists: Sequence[Sequence[str]]) -> tuple[sp.csr_matrix, list[str]]:
+    """Term-count matrix with a vocabulary in first-seen order (deterministic)."""
+    vocab: dict[str, int] = {}
+    indices: list[int] = []
+    indptr = [0]
+    setdefault = vocab.setdefault
+    for toks in token_lists:
+        indices.extend([setdefault(t, len(vocab)) for t in toks])
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float32)
+    m = sp.csr_matrix(
+        (data, np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
+        shape=(len(token_lists), len(vocab)),
+    )
+    m.sum_duplicates()
+    terms = [""] * len(vocab)
+    for t, i in vocab.items():
+        terms[i] = t
+    return m, terms
+
+
+def char_bigram_counts(texts: Sequence[str]) -> sp.csr_matrix:
+    """Counts of adjacent CJK character pairs, vectorised (columns are compacted keys)."""
+    n = len(texts)
+    if n == 0:
+        return sp.csr_matrix((0, 0), dtype=np.float32)
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
+    cp = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    doc = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    if len(cp) < 2:
+        return sp.csr_matrix((n, 0), dtype=np.float32)
+    a, b = cp[:-1], cp[1:]
+    ok = (a >= _CJK_LO) & (a <= _CJK_HI) & (b >= _CJK_LO) & (b <= _CJK_HI) & (doc[:-1] == doc[1:])
+    keys = (a[ok].astype(np.int64) << 16) | (b[ok].astype(np.int64) - _CJK_LO)
+    rows = doc[:-1][ok]
+    uniq, cols = np.unique(keys, return_inverse=True)
+    m = sp.csr_matrix(
+        (np.ones(len(cols), dtype=np.float32), (rows, cols.astype(np.int64))), shape=(n, len(uniq))
+    )
+    m.sum_duplicates()
+    return m
+
+
+def tfidf(counts: sp.csr_matrix, min_df: int = 2, max_df: float = 0.5) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    """Sublinear TF-IDF with L2 rows. Returns (matrix, kept column indices, idf of kept columns)."""
+    n = counts.shape[0]
+    binary = counts.copy()
+    binary.data[:] = 1
+    df = np.asarray(binary.sum(axis=0)).ravel()
+    keep = np.flatnonzero((df >= min_df) & (df <= max(max_df * n, min_df)))
+    m = counts[:, keep].tocsr()
+    idf = (np.log((1.0 + n) / (1.0 + df[keep])) + 1.0).astype(np.float32)
+    m.data = (1.0 + np.log(m.data)).astype(np.float32)
+    m = (m @ sp.diags(idf)).tocsr()
+    if m.shape[1] == 0:
+        return m, keep, idf
+    return normalize(m, copy=False), keep, idf
+
+
+def combine(parts: Sequence[tuple[sp.csr_matrix, float]]) -> sp.csr_matrix:
+    mats = [m * w for m, w in parts if m.shape[1] > 0]
+    if not mats:
+        n = parts[0][0].shape[0]
+        return sp.csr_matrix((n, 0), dtype=np.float32)
+    return normalize(sp.hstack(mats).tocsr(), copy=False)
+
+
+def lsa(matrix: sp.csr_matrix, fit_rows: np.ndarray, dims: int, seed: int) -> np.ndarray:
+    """Fit truncated SVD on ``fit_rows`` and project every row; rows L2-normalised."""
+    n, f = matrix.shape
+    if f == 0 or n == 0:
+        return np.zeros((n, 1), dtype=np.float32)
+    dims = int(min(dims, f - 1, len(fit_rows) - 1))
+    if dims < 2:
+        dense = matrix.toarray().astype(np.float32)
+        return normalize(dense) if dense.size else np.zeros((n, 1), dtype=np.float32)
+    svd = TruncatedSVD(n_components=dims, algorithm="randomized", n_iter=5, random_state=seed)
+    svd.fit(matrix[fit_rows])
+    x = svd.transform(matrix).astype(np.float32)
+    return normalize(x)
