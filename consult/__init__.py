@@ -84,6 +84,14 @@ def _init_extensions(app: Flask) -> None:
         jobs.install(app)
     _import_models()
 
+    @app.teardown_request
+    def _forget_user(exc=None):
+        # Flask reuses an already-pushed app context for a request (tests, CLI); the
+        # user Flask-Login cached in g must not outlive the request that loaded it.
+        from flask import g
+
+        g.pop("_login_user", None)
+
     @login_manager.user_loader
     def load_user(user_id: str):
         from consult.auth.models import User

@@ -69,13 +69,25 @@ def _clean(app):
     yield
     _db.session.rollback()
     _db.session.remove()
-    tables = [t for t in reversed(_db.metadata.sorted_tables)]
+    tables = [t for t in reversed(_db.metadata.sorted_tables) if t.name in _migrated_tables(app)]
     with _db.engine.begin() as conn:
         for table in tables:
             conn.execute(table.delete())
     if app.config.get("REDIS_URL"):
         limiter.reset()
     ctx.pop()
+
+
+_TABLES: set[str] = set()
+
+
+def _migrated_tables(app) -> set[str]:
+    """Tables the migrations built (test_migrations checks they match the models)."""
+    if not _TABLES:
+        from sqlalchemy import inspect
+
+        _TABLES.update(inspect(_db.engine).get_table_names())
+    return _TABLES
 
 
 @pytest.fixture

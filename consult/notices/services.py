@@ -45,8 +45,8 @@ def _apply(notice: Notice, *, title, body_html, starts_at, ends_at, short_period
 
 def create_notice(matter: Matter, *, actor, **values) -> Notice:
     require(actor, "matter.manage", matter)
-    notice = Notice(matter=matter, status=NoticeStatus.DRAFT)
-    _apply(notice, **values)
+    notice = Notice(matter_id=matter.id, status=NoticeStatus.DRAFT)
+    _apply(notice, **values)  # validates before anything is added to the session
     db.session.add(notice)
     db.session.flush()
     record(actor=actor, action="notice.create", obj=notice, matter_id=matter.id,
