@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from flask import current_app
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from consult.extensions import db
 
@@ -20,15 +21,20 @@ _KEY = "consult_pending_jobs"
 
 
 def enqueue_after_commit(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    db.session.connection()  # begin the transaction, so its rollback is seen and drops the job
     db.session.info.setdefault(_KEY, []).append((fn, args, kwargs))
 
 
-def _drop_pending(session, *_a) -> None:
-    session.info.pop(_KEY, None)
+def _drop_pending(session, previous_transaction) -> None:
+    # every rollback() call fires this, even with nothing begun; a savepoint's rollback
+    # leaves the outer transaction (and the jobs it queued) in place
+    if not session.in_transaction():
+        session.info.pop(_KEY, None)
 
 
 def install(app) -> None:
-    event.listen(db.session, "after_rollback", _drop_pending)
+    if not event.contains(Session, "after_soft_rollback", _drop_pending):
+        event.listen(Session, "after_soft_rollback", _drop_pending)
 
 
 def commit() -> None:

@@ -9,7 +9,7 @@ from consult.extensions import db
 from consult.matters.models import Matter, MatterKind, MatterStatus, Procedure
 from consult.models import utcnow
 from consult.notices.comments import body_fingerprint, new_receipt_code
-from consult.notices.models import Comment, CommentStatus, Notice, NoticeStatus, Stance
+from consult.notices.models import Adoption, Comment, CommentStatus, Notice, NoticeStatus, Stance
 
 PASSWORD = "correct horse battery staple"
 _seq = itertools.count(1)

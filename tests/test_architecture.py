@@ -1,0 +1,59 @@
+"""Rules of the architecture that a reviewer would otherwise have to remember."""
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1] / "consult"
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text("utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_pipeline_imports_neither_flask_nor_sqlalchemy():
+    pipeline = ROOT / "analysis" / "pipeline"
+    if not pipeline.is_dir():
+        pytest.skip("consult/analysis/pipeline does not exist yet")
+    files = list(pipeline.rglob("*.py"))
+    assert files
+    for path in files:
+        bad = _imports(path) & {"flask", "sqlalchemy", "flask_sqlalchemy", "werkzeug"}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def _calls_commit(path: Path) -> list[int]:
+    tree = ast.parse(path.read_text("utf-8"))
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            f = node.func
+            name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+            if name == "commit":
+                lines.append(node.lineno)
+    return lines
+
+
+def test_no_service_commits():
+    """Services flush; the request, CLI or job commits once."""
+    services = [p for p in ROOT.rglob("*.py")
+                if p.name in {"services.py", "comments.py"} or p.parent.name == "services"]
+    assert services
+    offenders = {str(p.relative_to(ROOT)): lines for p in services if (lines := _calls_commit(p))}
+    # messaging delivery is a job (it commits its own transaction), not a request service
+    offenders.pop("messaging/services.py", None)
+    assert not offenders, f"services must not commit: {offenders}"
+
+
+def test_views_do_not_touch_the_session_beyond_commit_and_rollback():
+    for path in ROOT.rglob("*views.py"):
+        src = path.read_text("utf-8")
+        for forbidden in ("db.session.add(", "db.session.delete(", "db.session.execute("):
+            assert forbidden not in src, f"{path.relative_to(ROOT)} uses {forbidden} — put it in a service"
