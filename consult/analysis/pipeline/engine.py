@@ -81,12 +81,14 @@ def run(docs: Sequence[Document], params: Params | None = None, progress: Progre
     tell("features")
     unit_tokens = [doc_tokens[h] for h in unit_heads]
     counts, terms = vectorise.word_counts(unit_tokens)
-    word_x, _, _ = vectorise.tfidf(counts, min_df=2, max_df=0.5)
+    word_x, _, _ = vectorise.tfidf(counts, min_df=2, max_df=0.5, max_features=params.max_word_features)
     parts = [(word_x, 1.0)]
     if params.char_bigrams:
         cjk_texts = [full[h] for h in unit_heads]
-        char_x, _, _ = vectorise.tfidf(vectorise.char_bigram_counts(cjk_texts), min_df=2, max_df=0.5)
-        parts.append((char_x, 1.0))
+        char_x, _, _ = vectorise.tfidf(
+            vectorise.char_bigram_counts(cjk_texts), min_df=2, max_df=0.5, max_features=params.max_char_features
+        )
+        parts.append((char_x, params.char_weight))
     matrix = vectorise.combine(parts)
     unit_keys = [tokenise.text_key(full[h]) for h in unit_heads]
     fit_rows = _fit_rows(unit_keys, params.fit_sample)
@@ -114,11 +116,12 @@ def run(docs: Sequence[Document], params: Params | None = None, progress: Progre
     # --- describe
     tell("describe")
     kw_model = kw.KeywordModel(counts, terms, mode="corpus")
-    place_df = Counter()
-    for toks in unit_tokens:
-        place_df.update({tok for tok in toks if kw.is_place(tok)})
+    # masked places (A区, B镇 ...) that are specific enough to name a point: used by < 30 % of texts
     n_units = max(1, len(unit_heads))
-    specific_places = {p for p, c in place_df.items() if c / n_units < 0.3}
+    place_cols = np.array([j for j, term in enumerate(terms) if kw.is_place(term)], dtype=np.int64)
+    if len(place_cols):
+        place_df = np.asarray(kw_model.binary[:, place_cols].sum(axis=0)).ravel()
+        place_cols = place_cols[place_df / n_units < 0.3]
 
     points: list[RiskPoint] = []
     unassigned: list[int] = []
@@ -133,8 +136,9 @@ def run(docs: Sequence[Document], params: Params | None = None, progress: Progre
             continue
         keywords = kw_model.cluster_keywords(rows, params.n_keywords)
         places = Counter()
-        for r in rows:
-            places.update({tok for tok in unit_tokens[r] if tok in specific_places})
+        if len(place_cols):
+            used = np.asarray(kw_model.binary[rows][:, place_cols].sum(axis=0)).ravel()
+            places = Counter({terms[j]: int(c) for j, c in zip(place_cols, used) if c})
         place = describe.dominant_place(places, len(rows))
         title = describe.make_title(keywords, place)
         weights = [float(docs[i].weight) for i in doc_idx]

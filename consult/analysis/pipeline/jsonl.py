@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator
 
@@ -26,11 +27,14 @@ class ReadReport:
     skipped: list[dict]  # [{"line": int, "error": str}]
 
 
+_BINARY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\ue000-\uf8ff]")
+
+
 def _looks_binary(text: str) -> bool:
-    if not text:
+    """Control characters, replacement characters or private-use code points in bulk."""
+    if not text or not _BINARY.search(text):
         return False
-    bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\n\r\t") or ch == "\ufffd" or 0xE000 <= ord(ch) <= 0xF8FF)
-    return bad / len(text) > 0.05
+    return len(_BINARY.findall(text)) / len(text) > 0.05
 
 
 def _optional_str(obj: dict, key: str, line: int) -> str | None:

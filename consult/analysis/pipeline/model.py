@@ -38,9 +38,12 @@ class Params:
     campaign_min_size: int = 5
     # features and clustering
     char_bigrams: bool = True
-    svd_dims: int = 160
-    fit_sample: int = 30000  # fit LSA and k-means on at most this many unique texts
-    n_init: int = 4
+    char_weight: float = 0.5  # weight of the character-bigram block next to the word block (1.0)
+    svd_dims: int = 128
+    fit_sample: int = 12000  # fit LSA and k-means on at most this many unique texts
+    max_word_features: int = 60000
+    max_char_features: int = 40000
+    n_init: int = 3
     k_tolerance: float = 0.01  # pick the largest k whose silhouette is within this of the best
     merge_threshold: float = 0.92  # cosine between centroids above which points merge
     assign_threshold: float = 0.1  # cosine to centroid below which a text may stay unassigned

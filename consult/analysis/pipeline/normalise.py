@@ -62,6 +62,8 @@ ID_CARD = re.compile(
 MOBILE = re.compile(r"(?<![0-9])(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?![0-9])")
 LANDLINE = re.compile(r"(?<![0-9])0\d{2,3}[ -]\d{7,8}(?![0-9])")
 
+_DIGIT = re.compile(r"[0-9]")
+
 PLACEHOLDERS = {"email": "[邮箱]", "id_card": "[身份证号]", "mobile": "[手机号]", "landline": "[电话]"}
 
 
@@ -85,7 +87,7 @@ def scrub(text: str) -> str:
     """Replace personal data by placeholders. Run after :func:`normalise`."""
     if "@" in text:
         text = EMAIL.sub(PLACEHOLDERS["email"], text)
-    if any(c.isdigit() for c in text):
+    if _DIGIT.search(text):
         text = ID_CARD.sub(PLACEHOLDERS["id_card"], text)
         text = MOBILE.sub(PLACEHOLDERS["mobile"], text)
         text = LANDLINE.sub(PLACEHOLDERS["landline"], text)

@@ -9,6 +9,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.preprocessing import normalize
 
 _CJK_LO, _CJK_HI = 0x3400, 0x9FFF
+BIGRAM_BITS = 18
 
 
 def word_counts(token_lists: Sequence[Sequence[str]]) -> tuple[sp.csr_matrix, list[str]]:
@@ -44,23 +45,29 @@ def char_bigram_counts(texts: Sequence[str]) -> sp.csr_matrix:
         return sp.csr_matrix((n, 0), dtype=np.float32)
     a, b = cp[:-1], cp[1:]
     ok = (a >= _CJK_LO) & (a <= _CJK_HI) & (b >= _CJK_LO) & (b <= _CJK_HI) & (doc[:-1] == doc[1:])
-    keys = (a[ok].astype(np.int64) << 16) | (b[ok].astype(np.int64) - _CJK_LO)
+    # hashing trick: (a, b) -> one of 2**BIGRAM_BITS columns; rare collisions only add a little noise
+    with np.errstate(over="ignore"):
+        keys = (a[ok] - np.uint32(_CJK_LO)) * np.uint32(0x9E3779B1) ^ (b[ok] - np.uint32(_CJK_LO)) * np.uint32(0x85EBCA77)
+    cols = (keys >> np.uint32(32 - BIGRAM_BITS)).astype(np.int32)
     rows = doc[:-1][ok]
-    uniq, cols = np.unique(keys, return_inverse=True)
-    m = sp.csr_matrix(
-        (np.ones(len(cols), dtype=np.float32), (rows, cols.astype(np.int64))), shape=(n, len(uniq))
-    )
+    m = sp.csr_matrix((np.ones(len(cols), dtype=np.float32), (rows, cols)), shape=(n, 1 << BIGRAM_BITS))
     m.sum_duplicates()
     return m
 
 
-def tfidf(counts: sp.csr_matrix, min_df: int = 2, max_df: float = 0.5) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
-    """Sublinear TF-IDF with L2 rows. Returns (matrix, kept column indices, idf of kept columns)."""
+def tfidf(
+    counts: sp.csr_matrix, min_df: int = 2, max_df: float = 0.5, max_features: int | None = None
+) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    """Sublinear TF-IDF with L2 rows. Returns (matrix, kept column indices, idf of kept columns).
+
+    With ``max_features``, only the columns used by most documents are kept (ties by column).
+    """
     n = counts.shape[0]
-    binary = counts.copy()
-    binary.data[:] = 1
-    df = np.asarray(binary.sum(axis=0)).ravel()
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
     keep = np.flatnonzero((df >= min_df) & (df <= max(max_df * n, min_df)))
+    if max_features and len(keep) > max_features:
+        order = np.argsort(-df[keep], kind="stable")[:max_features]
+        keep = np.sort(keep[order])
     m = counts[:, keep].tocsr()
     idf = (np.log((1.0 + n) / (1.0 + df[keep])) + 1.0).astype(np.float32)
     m.data = (1.0 + np.log(m.data)).astype(np.float32)
@@ -87,7 +94,7 @@ def lsa(matrix: sp.csr_matrix, fit_rows: np.ndarray, dims: int, seed: int) -> np
     if dims < 2:
         dense = matrix.toarray().astype(np.float32)
         return normalize(dense) if dense.size else np.zeros((n, 1), dtype=np.float32)
-    svd = TruncatedSVD(n_components=dims, algorithm="randomized", n_iter=5, random_state=seed)
+    svd = TruncatedSVD(n_components=dims, algorithm="randomized", n_iter=4, random_state=seed)
     svd.fit(matrix[fit_rows])
     x = svd.transform(matrix).astype(np.float32)
     return normalize(x)

@@ -238,6 +238,38 @@ def _fill(s: str, rng: random.Random, ctx: dict) -> str:
                     k=rng.choice([600, 800, 1000]))
 
 
+SYNONYMS = {"严重": ["厉害", "严重", "很严重"], "非常": ["特别", "十分", "非常"], "居民": ["住户", "居民", "老百姓"],
+            "我们": ["我们", "我们大家", "俺们"], "解决": ["处理", "解决", "解决一下"], "问题": ["问题", "情况", "事情"],
+            "孩子": ["孩子", "小孩", "娃"], "老人": ["老人", "老年人", "老人家"], "现在": ["现在", "目前", "如今"],
+            "没有": ["没有", "没", "并没有"], "政府": ["政府", "有关部门", "上面"]}
+
+# Sentences whose vocabulary belongs to no single topic (money, safety, children, old people, fees ...).
+SHARED = [
+    "家里老人身体不好，孩子还小，实在折腾不起。", "这笔费用对我们普通家庭来说负担太重了。", "安全问题谁来负责？出了事就晚了。",
+    "小区里很多人都有意见，只是没人出头。", "我们交了钱，却享受不到应有的服务。", "相关部门应该加强监管，不能只收钱不管事。",
+    "每天上下班都要经过这里，天天提心吊胆。", "政策是好的，就是到了下面执行走样了。", "我们要求的不多，就是公平合理。",
+    "工作人员态度很差，问什么都说不知道。", "办事要跑好几个部门，材料交了一遍又一遍。", "网上说的和实际执行的完全不一样。",
+    "希望政府多考虑一下老百姓的实际困难。", "这件事已经影响到孩子的学习和老人的健康了。", "收费标准也不公开，想收多少收多少。",
+]
+
+
+def _fragment(sentence: str, rng: random.Random) -> str:
+    """Keep a random run of the sentence's clauses, as people quote and retell things in part."""
+    clauses = [c for c in sentence.replace("。", "，").replace("？", "，").replace("！", "，").split("，") if c]
+    if len(clauses) < 2 or rng.random() < 0.5:
+        return sentence
+    a = rng.randrange(len(clauses))
+    b = rng.randint(a + 1, len(clauses))
+    return "，".join(clauses[a:b]) + rng.choice(["。", "，", "！", "。"])
+
+
+def _synonyms(text: str, rng: random.Random) -> str:
+    for a, options in SYNONYMS.items():
+        if a in text and rng.random() < 0.5:
+            text = text.replace(a, rng.choice(options))
+    return text
+
+
 def _typos(text: str, rng: random.Random, rate: float) -> str:
     for a, b in TYPOS.items():
         if a in text and rng.random() < rate:
@@ -260,16 +292,16 @@ def make_doc(concern: str, rng: random.Random) -> tuple[str | None, str]:
         "road": rng.choice(ROADS), "road2": rng.choice(ROADS),
     }
     parts = [_fill(rng.choice(OPENERS), rng, ctx)]
-    core = rng.sample(slots["core"], k=min(len(slots["core"]), rng.choice([1, 1, 2, 2, 3, 4])))
-    body = [_fill(s, rng, ctx) for s in core]
+    core = rng.sample(slots["core"], k=min(len(slots["core"]), rng.choice([1, 1, 1, 2, 2, 3])))
+    body = [_fragment(_fill(s, rng, ctx), rng) for s in core]
     if rng.random() < 0.4:
         body.append(rng.choice(slots["extra"]))
-    for _ in range(rng.choice([0, 1, 1, 2, 3])):
-        body.insert(rng.randrange(len(body) + 1), rng.choice(GENERIC))
+    for _ in range(rng.choice([0, 1, 1, 2, 3, 4])):
+        body.insert(rng.randrange(len(body) + 1), rng.choice(GENERIC + SHARED))
     # cross-topic bleed: a sentence from another concern (people mix issues)
-    if rng.random() < 0.12:
+    if rng.random() < 0.3:
         other = rng.choice([c for c in C if c != concern])
-        body.append(_fill(rng.choice(C[other][2]["core"]), rng, ctx))
+        body.insert(rng.randrange(len(body) + 1), _fragment(_fill(rng.choice(C[other][2]["core"]), rng, ctx), rng))
     if rng.random() < 0.12:
         body.append(rng.choice(ESCALATE))
     if rng.random() < 0.05:
@@ -278,7 +310,7 @@ def make_doc(concern: str, rng: random.Random) -> tuple[str | None, str]:
         body.append("详情见 http://bbs.example.cn/t/{0}".format(rng.randrange(99999)))
     parts.extend(body)
     parts.append(rng.choice(CLOSINGS))
-    text = _typos("".join(parts), rng, 0.25)
+    text = _typos(_synonyms("".join(parts), rng), rng, 0.25)
     title = _fill(rng.choice(titles), rng, ctx) if rng.random() < 0.7 else None
     return title, text
 
