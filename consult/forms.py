@@ -35,6 +35,8 @@ class SafeText:
 class NotBlank:
     """Required, and not only white space (including full-width spaces)."""
 
+    field_flags = {"required": True}
+
     def __init__(self, message=None):
         self.message = message
 

@@ -9,7 +9,7 @@ from consult.notices.models import Comment
 from consult.notices import comments as comment_services
 from consult.models import utcnow
 from tests import factories
-from tests.conftest import screenshot
+from tests.conftest import accessibility_violations, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -33,6 +33,7 @@ def test_resident_reads_notice_and_comments(live_server, phone_page):
     page.goto(live_server + "/")
     assert page.locator("h1").inner_text() == "重大决策公示与意见征集"
     screenshot(page, "01-notice-list")
+    assert accessibility_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 375, "horizontal scroll on a phone"
 
     page.get_by_role("link", name=w["notice"].title).click()
@@ -40,6 +41,7 @@ def test_resident_reads_notice_and_comments(live_server, phone_page):
     assert w["notice"].title in page.locator("h1").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "02-notice")
+    assert accessibility_violations(page) == []
 
     page.get_by_role("button", name="提交意见").click()  # empty: errors, nothing saved
     page.wait_for_load_state()
@@ -54,6 +56,7 @@ def test_resident_reads_notice_and_comments(live_server, phone_page):
     assert "个人信息说明" in page.content()  # consent missing: the text typed is still there
     assert "早上七点半" in page.get_by_label("您的意见建议").input_value()
     screenshot(page, "03-comment-error")
+    assert accessibility_violations(page) == []
     page.get_by_label("我已阅读并同意个人信息说明").check()
     page.get_by_role("button", name="提交意见").click()
     page.wait_for_load_state()
@@ -61,6 +64,7 @@ def test_resident_reads_notice_and_comments(live_server, phone_page):
     assert page.locator("h1").inner_text() == "您的意见已收到"
     code = page.locator(".receipt-code").inner_text().replace("-", "")
     screenshot(page, "04-receipt")
+    assert accessibility_violations(page) == []
     db.session.expire_all()
     stored = db.session.query(Comment).filter_by(receipt_code=code).one()
     assert stored.body.startswith("建议垃圾车避开上学时间") and stored.phone_masked == "138****8000"
