@@ -5,7 +5,8 @@ import re
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
+from wtforms import SelectMultipleField, StringField
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import ValidationError
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -79,6 +80,13 @@ class Honeypot:
     def __call__(self, form, field):
         if field.data:
             raise ValidationError(_l("提交未被接受，请刷新页面后重试。"))
+
+
+class CheckboxList(SelectMultipleField):
+    """A multiple choice shown as checkboxes (usable on touch screens, unlike <select multiple>)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def raw_text_field(label, validators=(), **kw) -> StringField:

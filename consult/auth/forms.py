@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import Length, Optional, Regexp
 
 from consult.auth.models import ROLE_LABELS, Role
-from consult.forms import MaxChars, NotBlank, SafeText
+from consult.forms import CheckboxList, MaxChars, NotBlank, SafeText
 
 
 class LoginForm(FlaskForm):
@@ -29,7 +29,7 @@ class UserForm(FlaskForm):
     )
     display_name = StringField(_l("姓名"), validators=[NotBlank(), MaxChars(100), SafeText()])
     role = SelectField(_l("角色"), choices=_role_choices())
-    organisations = SelectMultipleField(_l("所属单位（组织者）"), coerce=int, validators=[Optional()])
+    organisations = CheckboxList(_l("所属单位（组织者）"), coerce=int, validators=[Optional()])
     is_enabled = BooleanField(_l("启用"), default=True)
     password = PasswordField(
         _l("密码"),

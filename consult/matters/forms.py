@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 
-from consult.forms import MaxChars, NotBlank, SafeText
+from consult.forms import CheckboxList, MaxChars, NotBlank, SafeText
 from consult.matters.models import KIND_LABELS, PROCEDURE_LABELS
 
 _COUNT = [Optional(), NumberRange(0, 100_000_000, message=_l("请填写 0 到 1 亿之间的整数。"))]
@@ -38,7 +38,7 @@ class MatterForm(FlaskForm):
 
 
 class AssessorsForm(FlaskForm):
-    assessors = SelectMultipleField(_l("评估人员"), coerce=int, validators=[Optional()])
+    assessors = CheckboxList(_l("评估人员"), coerce=int, validators=[Optional()])
 
 
 class StatusForm(FlaskForm):
