@@ -100,10 +100,12 @@ def stance_counts(matter_id: int, *, published_only: bool = True) -> dict[Stance
     return dict(db.session.execute(stmt.group_by(Comment.stance)).all())
 
 
-def staff_comments(matter, *, status: CommentStatus | None = None) -> list[Comment]:
+def staff_comments(matter, *, status: CommentStatus | None = None, unreplied: bool = False) -> list[Comment]:
     stmt = select(Comment).where(Comment.matter_id == matter.id)
     if status:
         stmt = stmt.where(Comment.status == status)
+    if unreplied:
+        stmt = stmt.where(Comment.reply.is_(None), Comment.status != CommentStatus.REJECTED)
     return list(db.session.scalars(stmt.order_by(Comment.created_at.desc(), Comment.id.desc())))
 
 

@@ -124,10 +124,11 @@ def attachment_delete(attachment_id: int):
 
 def _render_comments(matter: Matter, *, failed: dict | None = None, code: int = 200):
     status = request.args.get("status")
+    unreplied = status == "unreplied"
     status = CommentStatus(status) if status in {s.value for s in CommentStatus} else None
     return render_template(
-        "notices/staff_comments.html", matter=matter, status=status,
-        comments=comment_services.staff_comments(matter, status=status),
+        "notices/staff_comments.html", matter=matter, status=status, unreplied=unreplied,
+        comments=comment_services.staff_comments(matter, status=status, unreplied=unreplied),
         counts=comment_services.stance_counts(matter.id, published_only=False),
         failed=failed or {}, can_manage=can(current_user, "matter.manage", matter),
         CommentStatus=CommentStatus, ModerateForm=ModerateForm, ReplyForm=ReplyForm), code
@@ -149,7 +150,7 @@ def _comment_action(comment_id: int):
 @bp.route("/comments/<int:comment_id>/moderate", methods=["POST"])
 def comment_moderate(comment_id: int):
     c = _comment_action(comment_id)
-    form = ModerateForm()
+    form = ModerateForm(prefix=f"m{c.id}")
     if form.validate_on_submit():
         try:
             comment_services.moderate_comment(c, actor=current_user, publish=form.decision.data == "publish",
@@ -167,7 +168,7 @@ def comment_moderate(comment_id: int):
 @bp.route("/comments/<int:comment_id>/reply", methods=["POST"])
 def comment_reply(comment_id: int):
     c = _comment_action(comment_id)
-    form = ReplyForm()
+    form = ReplyForm(prefix=f"r{c.id}")
     if form.validate_on_submit():
         try:
             comment_services.reply_comment(c, actor=current_user, reply=form.reply.data,

@@ -8,7 +8,8 @@ ANY_STAFF = frozenset({"organiser", "other_organiser", "assessor", "admin"})
 
 
 def _comment(w):
-    return factories.comment(w["notice"]).id
+    w["comment_id"] = factories.comment(w["notice"]).id
+    return w["comment_id"]
 
 
 def _attachment(w):
@@ -53,9 +54,9 @@ CASES = [
          lambda w: {"reason": "内容有误"}),
     Case("notices_staff.attachment_delete", lambda w: f"/staff/attachments/{_attachment(w)}/delete", ORG),
     Case("notices_staff.comment_moderate", lambda w: f"/staff/comments/{_comment(w)}/moderate", ORG,
-         lambda w: {"decision": "publish"}),
+         lambda w: {f"m{w['comment_id']}-decision": "publish"}),
     Case("notices_staff.comment_reply", lambda w: f"/staff/comments/{_comment(w)}/reply", ORG,
-         lambda w: {"reply": "感谢", "adoption": "adopted"}),
+         lambda w: {f"r{w['comment_id']}-reply": "感谢", f"r{w['comment_id']}-adoption": "adopted"}),
     Case("notices_staff.comment_phone", lambda w: f"/staff/comments/{_comment(w)}/phone",
          frozenset({"organiser", "admin"})),
     Case("notices.comment", lambda w: f"/notices/{w['notice'].id}/comments", EVERYONE,

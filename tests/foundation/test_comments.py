@@ -117,7 +117,7 @@ def test_staff_reply_error_keeps_text(client):
     w = factories.world()
     c = factories.comment(w["notice"])
     login(client, w["organiser"])
-    resp = client.post(f"/staff/comments/{c.id}/reply", data={"reply": "我写好的答复", "adoption": "not_adopted"})
+    resp = client.post(f"/staff/comments/{c.id}/reply", data={f"r{c.id}-reply": "我写好的答复", f"r{c.id}-adoption": "not_adopted"})
     body = resp.get_data(as_text=True)
     assert resp.status_code == 422 and "我写好的答复" in body and "须说明理由" in body
 
@@ -163,3 +163,20 @@ def test_stance_counts():
     factories.comment(w["notice"], stance=Stance.SUPPORT, status=CommentStatus.REJECTED)
     assert services.stance_counts(w["matter"].id) == {Stance.OPPOSE: 2, Stance.SUPPORT: 1}
     assert services.stance_counts(w["matter"].id, published_only=False)[Stance.SUPPORT] == 2
+
+
+def test_staff_moderates_and_replies_through_the_page(client):
+    w = factories.world()
+    c = factories.comment(w["notice"], status=CommentStatus.PENDING)
+    other = factories.comment(w["notice"])
+    login(client, w["organiser"])
+    page = client.get(f"/staff/matters/{w['matter'].id}/comments?status=unreplied").get_data(as_text=True)
+    assert f'id="r{c.id}-reply"' in page and f'id="r{other.id}-reply"' in page  # ids unique per comment
+    client.post(f"/staff/comments/{c.id}/moderate", data={f"m{c.id}-decision": "reject", f"m{c.id}-reason": "含有他人隐私"})
+    client.post(f"/staff/comments/{other.id}/reply", data={f"r{other.id}-reply": "已采纳", f"r{other.id}-adoption": "adopted"})
+    db.session.expire_all()
+    assert db.session.get(Comment, c.id).status == CommentStatus.REJECTED
+    assert db.session.get(Comment, c.id).moderation_reason == "含有他人隐私"
+    assert db.session.get(Comment, other.id).reply == "已采纳"
+    page = client.get(f"/staff/matters/{w['matter'].id}/comments?status=unreplied").get_data(as_text=True)
+    assert f'id="c{other.id}"' not in page and f'id="c{c.id}"' not in page
