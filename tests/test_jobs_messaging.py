@@ -49,3 +49,25 @@ def test_failed_gateway_is_retried_then_marked(app, monkeypatch):
     db.session.expire_all()
     msg = db.session.get(Message, msg.id)
     assert len(attempts) >= 3 and msg.status == MessageStatus.FAILED and "gateway down" in msg.last_error
+
+
+def test_rq_worker_delivers_queued_message(app):
+    """With Redis configured, a real RQ worker (burst mode) picks the job up and delivers it."""
+    import pytest
+
+    if not app.config.get("REDIS_URL"):
+        pytest.skip("CONSULT_TEST_REDIS_URL not set: jobs run in-process")
+    from rq import SimpleWorker
+
+    app.config["RQ_ASYNC"] = True
+    try:
+        msg = queue_sms("13812345678", "工作进程测试", purpose="test")
+        jobs.commit()
+        db.session.refresh(msg)
+        assert msg.status == MessageStatus.QUEUED  # nothing ran in the request
+        q = jobs.queue()
+        SimpleWorker([q], connection=q.connection).work(burst=True)
+        db.session.expire_all()
+        assert db.session.get(Message, msg.id).status == MessageStatus.SENT
+    finally:
+        app.config["RQ_ASYNC"] = False

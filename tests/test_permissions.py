@@ -61,3 +61,14 @@ def test_access(client, endpoint, role):
         assert resp.status_code < 500
     else:
         assert denied, f"{role} must not be allowed {endpoint}: {resp.status_code}"
+
+
+@pytest.mark.parametrize("endpoint", sorted(CASES))
+def test_csrf_token_required(client, csrf, endpoint):
+    """Without the CSRF token every state-changing request is refused before it acts."""
+    case = CASES[endpoint]
+    w = factories.world()
+    role = next(iter(sorted(case.allowed)))
+    _client_for(role if role != "resident" else "anonymous", client, w)
+    resp = client.open(case.url(w), method=case.method, data=case.data(w))
+    assert resp.status_code == 400, f"{endpoint} accepted a request without CSRF token"
