@@ -1,0 +1,123 @@
+"""Results for organisers and assessors: figures, charts (SVG), cross-tabs, texts, exports, JSON."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Response as HTTPResponse
+from flask import abort, jsonify, render_template, request, stream_with_context
+from flask_login import current_user
+
+from consult.audit.services import record
+from consult.extensions import db
+from consult.jobs import commit
+from consult.permissions import can, require
+from consult.surveys import results, sheets
+from consult.surveys.models import Survey
+from consult.surveys.spec import load_spec
+from consult.surveys.staff_views import bp
+
+
+def download(data, filename: str, mimetype: str) -> HTTPResponse:
+    resp = HTTPResponse(data, mimetype=mimetype)
+    resp.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+def _load(survey_id: int):
+    survey = db.get_or_404(Survey, survey_id)
+    require(current_user, "matter.view", survey)
+    return survey, load_spec(survey.id)
+
+
+def figures(survey, spec) -> dict:
+    figs = results.question_figures(spec)
+    return {"totals": results.total_responses(spec), "questions": figs, "rates": results.rates(spec, survey),
+            "targets": results.targets(spec, survey, figs), "flags": results.flags(spec)}
+
+
+@bp.route("/surveys/<int:survey_id>/results")
+def survey_results(survey_id: int):
+    survey, spec = _load(survey_id)
+    data = figures(survey, spec)
+    q1, q2 = request.args.get("x", type=int), request.args.get("y", type=int)
+    ct = results.crosstab(spec, q1, q2) if q1 and q2 else None
+    choice_qs = [q for q in spec.questions if q.is_choice and q.kind.value != "matrix"]
+    return render_template("surveys/staff_results.html", survey=survey, matter=survey.matter, spec=spec, ct=ct,
+                           x=q1, y=q2, choice_qs=choice_qs, can_personal=can(current_user, "matter.personal_data", survey),
+                           **data)
+
+
+@bp.route("/surveys/<int:survey_id>/texts/<int:question_id>")
+def survey_texts(survey_id: int, question_id: int):
+    survey, spec = _load(survey_id)
+    q = spec.by_id.get(question_id)
+    if q is None:
+        abort(404)
+    term = request.args.get("q", "").strip()[:100]
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    rows, total = results.free_texts(spec, q.id, q=term, page=page)
+    masked = q.is_personal and not (request.args.get("personal") == "1"
+                                    and can(current_user, "matter.personal_data", survey))
+    return render_template("surveys/staff_texts.html", survey=survey, matter=survey.matter, spec=spec, q=q, rows=rows,
+                           total=total, term=term, page=page, masked=masked, mask=sheets.mask_text)
+
+
+def _personal(survey) -> bool:
+    if request.args.get("personal") != "1":
+        return False
+    require(current_user, "matter.personal_data", survey)
+    record(actor=current_user, action="survey.export_personal", obj=survey, matter_id=survey.matter_id,
+           note="导出含个人信息的答卷")
+    commit()
+    return True
+
+
+@bp.route("/surveys/<int:survey_id>/export.csv")
+def export_csv(survey_id: int):
+    survey, spec = _load(survey_id)
+    personal = _personal(survey)
+    return download(stream_with_context(sheets.export_csv(spec, personal=personal)), f"问卷{survey.id}-答卷.csv",
+                    "text/csv; charset=utf-8")
+
+
+@bp.route("/surveys/<int:survey_id>/export.xlsx")
+def export_xlsx(survey_id: int):
+    survey, spec = _load(survey_id)
+    personal = _personal(survey)
+    return download(sheets.export_xlsx(spec, personal=personal), f"问卷{survey.id}-答卷.xlsx",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _bars(bars):
+    return [{"option_id": b.option_id, "label": b.label, "count": b.count, "percent": b.percent} for b in bars]
+
+
+@bp.route("/surveys/<int:survey_id>/results.json")
+def results_json(survey_id: int):
+    survey, spec = _load(survey_id)
+    d = figures(survey, spec)
+    return jsonify({
+        "survey": {"id": survey.id, "title": survey.title, "matter_id": survey.matter_id},
+        "totals": d["totals"],
+        "rates": [{"name": r.name, "question_id": r.question.id if r.question else None, "counted_options": r.counted,
+                   "yes": r.overall[0], "answered": r.overall[1], "percent": r.percent,
+                   "by": {k: [{"label": lb, "yes": y, "answered": n, "percent": results.pct(y, n)} for lb, y, n in v]
+                          for k, v in r.by.items()}} for r in d["rates"]],
+        "questions": [{"id": f.q.id, "number": f.q.number, "text": f.q.text, "kind": f.q.kind.value,
+                       "answered": f.answered, "options": _bars(f.bars),
+                       "matrix": [{"row": lbl, "options": _bars(bars)} for lbl, bars in f.matrix], "stats": f.stats}
+                      for f in d["questions"]],
+        "targets": [{"group": g, "target": t, "actual": a, "percent": p} for g, t, a, p in d["targets"]],
+        "flags": {k: ([{"key": h, "count": n, "from": at.isoformat()} for h, n, at in v] if isinstance(v, list) else v)
+                  for k, v in d["flags"].items()},
+    })
+
+
+@bp.app_template_global()
+def survey_qr_svg(url: str):
+    """An inline SVG QR code (no scripts, no external image)."""
+    import segno
+    from markupsafe import Markup
+
+    return Markup(segno.make(url, error="m").svg_inline(scale=3, border=2, title=None))
