@@ -85,12 +85,14 @@ def make_texts(n: int, seed: int) -> list[dict]:
     rows = gen.generate(n, seed)
     rng = random.Random(seed)
     out = []
+    filler = gen.GENERIC + gen.SHARED
     for r in rows:
         text = r["text"]
-        while len(text) < 20:
-            text += gen.GENERIC[rng.randrange(len(gen.GENERIC))]
-        if len(text) > 300:
-            text = text[: rng.randint(200, 300)]
+        target = rng.randint(20, 300)  # lengths spread over 20-300 characters
+        while len(text) < target:
+            text += filler[rng.randrange(len(filler))]
+        if len(text) > target:
+            text = text[: max(target, 20)]
         out.append({"id": r["id"], "text": text})
     return out
 

@@ -66,6 +66,31 @@ def naive(docs, gold, ks, seed=0):
     return out, time.perf_counter() - t0
 
 
+def keyword_eval(docs, params) -> None:
+    """Share of top-5 keywords that belong to the majority concern's own phrases (not shared filler)."""
+    import importlib.util
+    from dataclasses import replace
+
+    spec = importlib.util.spec_from_file_location("make_devset", ROOT / "tests" / "analysis" / "data" / "make_devset.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    rows = {json.loads(line)["id"]: json.loads(line) for line in DEFAULT_DATA.open(encoding="utf-8")}
+    filler = "".join(gen.GENERIC + gen.SHARED + gen.OPENERS + gen.CLOSINGS + gen.ESCALATE)
+    pools = {c: "".join(t + "".join(s for v in slots.values() for s in v) for t in [""] + titles)
+             for c, (_, titles, slots) in gen.C.items()}
+    for mode in ("corpus", "blend"):
+        result = run(docs, replace(params, keyword_idf=mode))
+        hits = total = 0
+        for p in result.risk_points:
+            concern = Counter(rows[i]["concern"] for i in p.doc_ids).most_common(1)[0][0]
+            for k in p.keywords[:5]:
+                term = k["term"]
+                total += 1
+                hits += term in pools[concern] and term not in filler
+        print(f"keywords ({mode}): {hits / max(total, 1):.3f} of top-5 keywords are the concern's own terms "
+              f"({total} keywords over {len(result.risk_points)} points)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default=str(DEFAULT_DATA))
@@ -75,6 +100,9 @@ def main() -> None:
     ap.add_argument("--baseline-k", default="15,20,30,40")
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--keywords", action="store_true", help="print each point's title, size and majority label")
+    ap.add_argument("--keyword-eval", action="store_true",
+                    help="dev set only: precision of each point's top-5 keywords against its concern's phrase pool, "
+                         "for keyword_idf=corpus and blend")
     args = ap.parse_args()
 
     docs, gold = load(Path(args.data), args.label)
@@ -94,6 +122,8 @@ def main() -> None:
             c = Counter(label_of[i] for i in p.doc_ids)
             top, cnt = c.most_common(1)[0]
             print(f"  {p.id} n={p.size:4d} {cnt / p.size:4.0%} {top:<24} {p.title}  [{p.area}/{p.dimension}] esc={p.escalation.score}")
+    if args.keyword_eval:
+        keyword_eval(docs, params)
     if not args.no_baseline:
         ks = [int(k) for k in args.baseline_k.split(",")]
         rows, secs = naive(docs, gold, ks)

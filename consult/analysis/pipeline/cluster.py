@@ -50,7 +50,7 @@ def choose_k(x: np.ndarray, cap: int, seed: int, tolerance: float) -> tuple[int,
     cap = min(cap, max(2, len(sample) // 5))
     scores = {}
     for k in candidate_ks(cap):
-        labels = KMeans(n_clusters=k, init="k-means++", n_init=1, random_state=seed, max_iter=50).fit_predict(sample)
+        labels = KMeans(n_clusters=k, init="random", n_init=1, random_state=seed, max_iter=40).fit_predict(sample)
         if len(np.unique(labels)) < 2:
             continue
         scores[k] = round(float(silhouette_score(sample, labels, metric="cosine")), 4)

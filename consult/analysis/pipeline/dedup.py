@@ -54,33 +54,24 @@ def group_duplicates(compact_texts: Sequence[str], signatures: np.ndarray, thres
         return [uf.find(i) for i in range(n)]
     sig = signatures[reps]
     rows = sig.shape[1] // BANDS
+    reps_arr = np.asarray(reps, dtype=np.int64)
     for b in range(BANDS):
         band = np.ascontiguousarray(sig[:, b * rows : (b + 1) * rows])
         keys = band.view(np.dtype((np.void, band.dtype.itemsize * rows))).ravel()
         order = np.argsort(keys, kind="stable")
         sorted_keys = keys[order]
-        boundaries = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
-        starts = np.concatenate(([0], boundaries))
-        ends = np.concatenate((boundaries, [len(order)]))
-        multi = np.flatnonzero(ends - starts > 1)
-        for s, e in zip(starts[multi], ends[multi]):
-            members = order[s:e]
-            _link_bucket(uf, sig, members, reps, threshold)
+        same_as_prev = np.concatenate(([False], sorted_keys[1:] == sorted_keys[:-1]))
+        if not same_as_prev.any():
+            continue
+        # pair every bucket member with the bucket's first member (its pivot)
+        bucket_start = np.maximum.accumulate(np.where(~same_as_prev, np.arange(len(order)), 0))
+        members = order[same_as_prev]
+        pivots = order[bucket_start[same_as_prev]]
+        agree = (sig[members] == sig[pivots]).mean(axis=1)
+        close = agree >= threshold
+        for a, m in zip(reps_arr[pivots[close]].tolist(), reps_arr[members[close]].tolist()):
+            uf.union(a, m)
     return [uf.find(i) for i in range(n)]
-
-
-def _link_bucket(uf: _UnionFind, sig: np.ndarray, members: np.ndarray, reps: list[int], threshold: float) -> None:
-    """Link bucket members similar to a pivot; repeat with the leftovers (bounded work)."""
-    remaining = np.sort(members)
-    for _ in range(4):
-        if len(remaining) < 2:
-            return
-        pivot = remaining[0]
-        agree = (sig[remaining[1:]] == sig[pivot]).mean(axis=1)
-        close = remaining[1:][agree >= threshold]
-        for m in close:
-            uf.union(reps[int(pivot)], reps[int(m)])
-        remaining = remaining[1:][agree < threshold]
 
 
 def groups_from_roots(roots: Sequence[int]) -> dict[int, list[int]]:

@@ -60,10 +60,10 @@ def run(docs: Sequence[Document], params: Params | None = None, progress: Progre
     token_lists, sigs, tok_stats = tokenise.featurise(
         batch, params.tokenizer, spec, cache_path, params.workers, params.parallel_min_docs, progress
     )
-    doc_tokens = token_lists[:n]
+    doc_tokens = token_lists[:n]  # space-joined strings
     if params.title_repeat > 1:
         for j, i in enumerate(title_idx):
-            doc_tokens[i] = doc_tokens[i] + token_lists[n + j] * (params.title_repeat - 1)
+            doc_tokens[i] = " ".join([doc_tokens[i]] + [token_lists[n + j]] * (params.title_repeat - 1))
     sigs = sigs[:n]
     t = lap("tokenise", t)
 
@@ -115,7 +115,7 @@ def run(docs: Sequence[Document], params: Params | None = None, progress: Progre
 
     # --- describe
     tell("describe")
-    kw_model = kw.KeywordModel(counts, terms, mode="corpus")
+    kw_model = kw.KeywordModel(counts, terms, mode=params.keyword_idf)
     # masked places (A区, B镇 ...) that are specific enough to name a point: used by < 30 % of texts
     n_units = max(1, len(unit_heads))
     place_cols = np.array([j for j, term in enumerate(terms) if kw.is_place(term)], dtype=np.int64)

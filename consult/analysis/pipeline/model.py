@@ -50,6 +50,7 @@ class Params:
     max_unassigned: float = 0.05  # at most this share of texts left unassigned
     seed: int = 20240501
     # description
+    keyword_idf: str = "corpus"  # "corpus" or "blend" (corpus IDF x jieba's background IDF)
     n_keywords: int = 10
     n_representatives: int = 5
     # execution (do not change results)
@@ -70,6 +71,8 @@ class Params:
     def validate(self) -> None:
         if not isinstance(self.max_points, int) or self.max_points < 1:
             raise ValueError("max_points must be a positive integer")
+        if self.keyword_idf not in ("corpus", "blend"):
+            raise ValueError("keyword_idf must be 'corpus' or 'blend'")
         if self.tokenizer not in ("rjieba", "jieba"):
             raise ValueError("tokenizer must be 'rjieba' or 'jieba'")
         for name in ("dup_threshold", "merge_threshold", "max_unassigned"):

@@ -245,8 +245,8 @@ def featurise(
     workers: int = 0,
     parallel_min_docs: int = 20000,
     progress: Callable[[str, int, int], None] | None = None,
-) -> tuple[list[list[str]], np.ndarray, dict]:
-    """Tokens and MinHash signatures for each text, using the cache and worker processes."""
+) -> tuple[list[str], np.ndarray, dict]:
+    """Tokens (space-joined) and MinHash signatures for each text, using the cache and worker processes."""
     namespace = f"{FEATURE_VERSION}|{backend}|{spec.digest}|{N_PERM}"
     cache = TokenCache(cache_path, namespace)
     keys = [text_key(t) for t in texts]
@@ -285,7 +285,7 @@ def featurise(
     for i in missing:
         results[i] = fresh[keys[i]]
     cache.save(keep=keys)
-    tokens = [r[0].split() if r[0] else [] for r in results]  # type: ignore[index]
+    tokens = [r[0] for r in results]  # type: ignore[index]  # space-joined
     sigs = np.frombuffer(b"".join(r[1] for r in results), dtype=np.uint32).reshape(len(texts), N_PERM)  # type: ignore[index]
     stats = {"texts": len(texts), "cache_hits": len(texts) - len(missing), "tokenised": len(todo_idx)}
     return tokens, sigs, stats

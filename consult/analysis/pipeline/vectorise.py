@@ -12,19 +12,19 @@ _CJK_LO, _CJK_HI = 0x3400, 0x9FFF
 BIGRAM_BITS = 18
 
 
-def word_counts(token_lists: Sequence[Sequence[str]]) -> tuple[sp.csr_matrix, list[str]]:
-    """Term-count matrix with a vocabulary in first-seen order (deterministic)."""
+def word_counts(token_strings: Sequence[str]) -> tuple[sp.csr_matrix, list[str]]:
+    """Term-count matrix from space-joined tokens; vocabulary in first-seen order (deterministic)."""
     vocab: dict[str, int] = {}
     indices: list[int] = []
     indptr = [0]
     setdefault = vocab.setdefault
-    for toks in token_lists:
-        indices.extend([setdefault(t, len(vocab)) for t in toks])
+    for toks in token_strings:
+        indices.extend([setdefault(t, len(vocab)) for t in toks.split()])
         indptr.append(len(indices))
     data = np.ones(len(indices), dtype=np.float32)
     m = sp.csr_matrix(
         (data, np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
-        shape=(len(token_lists), len(vocab)),
+        shape=(len(token_strings), len(vocab)),
     )
     m.sum_duplicates()
     terms = [""] * len(vocab)
