@@ -3,7 +3,13 @@
 (function () {
   "use strict";
   var blocks = document.querySelectorAll("[data-cond-q]");
-  if (!blocks.length) { return; }
+  function others(form) {  /* "please specify" box only when "other" is picked */
+    form.querySelectorAll("input[data-other]").forEach(function (opt) {
+      var box = document.getElementById(opt.getAttribute("data-other"));
+      var wrap = box && box.parentNode;
+      if (wrap && !wrap.classList.contains("has-error")) { wrap.hidden = !opt.checked; }
+    });
+  }
   function chosen(form, name) {
     var out = [];
     form.querySelectorAll("[name='" + name + "']").forEach(function (el) {
@@ -25,7 +31,8 @@
     });
   }
   document.querySelectorAll("form.sv").forEach(function (form) {
-    form.addEventListener("change", function () { update(form); });
+    form.addEventListener("change", function () { update(form); others(form); });
     update(form);
+    others(form);
   });
 })();
