@@ -168,3 +168,20 @@ def test_architecture_pipeline_imports_no_flask_or_sqlalchemy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_k_grid_and_lower_bound():
+    from consult.analysis.pipeline import cluster
+
+    assert cluster.candidate_ks(40, 20)[0] == 20 and cluster.candidate_ks(40, 20)[-1] == 40
+    assert cluster.candidate_ks(8) == sorted(set(cluster.candidate_ks(8))) and cluster.candidate_ks(8)[0] == 2
+    assert cluster.lowest_k(30, 8) == 2  # a small matter may have only a few concerns
+    assert cluster.lowest_k(9000, 40) == 20  # a large collection gets at least half the cap
+    assert cluster.lowest_k(3000, 40) == 15
+
+
+def test_keyword_modes_both_work(matter_docs):
+    corpus = run(matter_docs, Params(max_points=6, keyword_idf="corpus"))
+    blend = run(matter_docs, Params(max_points=6, keyword_idf="blend"))
+    assert [p.doc_ids for p in corpus.risk_points] == [p.doc_ids for p in blend.risk_points]
+    assert all(p.keywords for p in blend.risk_points)

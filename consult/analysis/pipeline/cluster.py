@@ -27,9 +27,9 @@ class Clustering:
     k_scores: dict  # candidate k -> silhouette on a sample
 
 
-def candidate_ks(cap: int) -> list[int]:
-    """Roughly geometric grid of k from 2 to ``cap`` (inclusive)."""
-    ks, k = [], 2
+def candidate_ks(cap: int, low: int = 2) -> list[int]:
+    """Roughly geometric grid of k from ``low`` to ``cap`` (inclusive)."""
+    ks, k = [], max(2, low)
     while k < cap:
         ks.append(k)
         k = max(k + 1, int(round(k * 1.25)))
@@ -37,19 +37,28 @@ def candidate_ks(cap: int) -> list[int]:
     return sorted(set(x for x in ks if x >= 2))
 
 
-def choose_k(x: np.ndarray, cap: int, seed: int, tolerance: float) -> tuple[int, dict]:
+def lowest_k(n_units: int, cap: int) -> int:
+    """Smallest k considered: one point per ~200 unique texts, at most half the cap.
+
+    Silhouette on short texts is noisy and sometimes peaks at k=2 on one dominant
+    direction; a large collection always deserves more than a handful of points.
+    """
+    return max(2, min(cap // 2, n_units // 200))
+
+
+def choose_k(x: np.ndarray, cap: int, seed: int, tolerance: float, low: int = 2) -> tuple[int, dict]:
     """Pick k by cosine silhouette on a sample: the largest k within ``tolerance`` of the best.
 
     Preferring the larger of near-equal k keeps points specific: an assessor merges
     two points faster than splitting one.
     """
-    if cap <= 2:
+    if cap <= 2 or low >= cap:
         return cap, {}
     rng = np.random.RandomState(seed)
     sample = x if len(x) <= SCORE_SAMPLE else x[np.sort(rng.choice(len(x), SCORE_SAMPLE, replace=False))]
     cap = min(cap, max(2, len(sample) // 5))
     scores = {}
-    for k in candidate_ks(cap):
+    for k in candidate_ks(cap, min(low, cap)):
         labels = KMeans(n_clusters=k, init="random", n_init=1, random_state=seed, max_iter=40).fit_predict(sample)
         if len(np.unique(labels)) < 2:
             continue
@@ -90,7 +99,7 @@ def cluster(
         fit = usable
     k = choose_k_cap(len(usable), max_points, min_cluster_size)
     k = min(k, len(np.unique(x[fit], axis=0)))
-    k, scores = choose_k(x[fit], k, seed, k_tolerance)
+    k, scores = choose_k(x[fit], k, seed, k_tolerance, lowest_k(len(usable), k))
     if k <= 1:
         centroids = normalize(x[usable].mean(axis=0, keepdims=True))
     else:
