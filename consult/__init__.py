@@ -53,7 +53,7 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         SQLALCHEMY_DATABASE_URI=cfg["DATABASE_URL"],
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         MAX_CONTENT_LENGTH=(cfg["UPLOAD_MAX_MB"] * 5 + 1) * 1024 * 1024,
-        BABEL_DEFAULT_LOCALE="zh_Hans_CN",
+        BABEL_DEFAULT_LOCALE=cfg["LANGUAGES"].split(",")[0].strip(),
         BABEL_DEFAULT_TIMEZONE=cfg["TIMEZONE"],
         RATELIMIT_STORAGE_URI=cfg["REDIS_URL"] or "memory://",
         RATELIMIT_HEADERS_ENABLED=False,
@@ -74,7 +74,17 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=lambda: "zh_Hans_CN")
+    languages = [lang.strip() for lang in app.config["LANGUAGES"].split(",") if lang.strip()]
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = os.path.join(ROOT, "consult", "translations")
+
+    def select_locale():
+        from flask import has_request_context
+
+        if not has_request_context():  # CLI and jobs speak the default language
+            return languages[0]
+        return request.accept_languages.best_match(languages) or languages[0]
+
+    babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -153,7 +163,9 @@ ERROR_TEXT = {
 
 def _register_errors(app: Flask) -> None:
     def render(code: int, detail: str | None = None):
-        title, text = ERROR_TEXT.get(code, ERROR_TEXT[500])
+        from flask_babel import gettext
+
+        title, text = (gettext(t) for t in ERROR_TEXT.get(code, ERROR_TEXT[500]))
         kept = {k: v for k, v in request.form.items() if k not in {"csrf_token", "website"} and v} \
             if request.method == "POST" and code in (400, 429) else {}
         return render_template("errors/error.html", code=code, title=title, text=detail or text,
@@ -161,7 +173,9 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
-        return render(400, "页面已过期或来源无法验证（安全校验失败）。请返回上一页，刷新后重新提交。")
+        from flask_babel import gettext
+
+        return render(400, gettext("页面已过期或来源无法验证（安全校验失败）。请返回上一页，刷新后重新提交。"))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -21,6 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "NOTICE_MIN_DAYS": 10,
     "COMMENT_MAX_CHARS": 5000,
     "TIMEZONE": "Asia/Shanghai",
+    "LANGUAGES": "zh_Hans_CN",  # comma-separated; the first is the default
     "SMS_GATEWAY": "log",  # log | http
     "SMS_HTTP_URL": None,
     "EMAIL_GATEWAY": "log",  # log | smtp

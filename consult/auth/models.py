@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Optional
 
 from flask_login import UserMixin
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Enum, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -19,7 +20,7 @@ class Role(enum.Enum):
     ASSESSOR = "assessor"
 
 
-ROLE_LABELS = {Role.ADMIN: "系统管理员", Role.ORGANISER: "组织者", Role.ASSESSOR: "评估人员"}
+ROLE_LABELS = {Role.ADMIN: _l("系统管理员"), Role.ORGANISER: _l("组织者"), Role.ASSESSOR: _l("评估人员")}
 
 memberships = Table(
     "memberships",

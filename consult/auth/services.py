@@ -1,6 +1,8 @@
 """Staff accounts and organisations. Services check permission, flush, never commit."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -22,16 +24,16 @@ def authenticate(username: str, password: str, *, now: datetime) -> User:
     """Check credentials, counting failures and locking the account after too many."""
     user = db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
     if user is not None and user.is_locked(now):
-        raise AuthError("登录失败次数过多，账号已临时锁定，请稍后再试。")
+        raise AuthError(_("登录失败次数过多，账号已临时锁定，请稍后再试。"))
     if user is None or not user.check_password(password):
         if user is not None:
             user.failed_logins += 1
             if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
                 user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
                 user.failed_logins = 0
-        raise AuthError("用户名或密码不正确。")
+        raise AuthError(_("用户名或密码不正确。"))
     if not user.is_active:
-        raise AuthError("该账号已停用，请联系管理员。")
+        raise AuthError(_("该账号已停用，请联系管理员。"))
     user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
     return user
 
@@ -40,7 +42,7 @@ def create_organisation(*, actor, name: str, description: str = "") -> Organisat
     require(actor, "admin.manage")
     name = name.strip()
     if db.session.scalar(select(Organisation).where(Organisation.name == name)):
-        raise AuthError("已存在同名单位。")
+        raise AuthError(_("已存在同名单位。"))
     org = Organisation(name=name, description=description)
     db.session.add(org)
     record(actor=actor, action="organisation.create", obj=org, matter_id=None, after={"name": name})
@@ -55,7 +57,7 @@ def create_user(
         require(actor, "admin.manage")
     username = username.strip()
     if db.session.scalar(select(User).where(func.lower(User.username) == username.lower())):
-        raise AuthError("用户名已被使用。")
+        raise AuthError(_("用户名已被使用。"))
     user = User(username=username, display_name=display_name.strip(), role=role)
     user.set_password(password)
     user.organisations = list(organisations) if role == Role.ORGANISER else []
@@ -71,7 +73,7 @@ def update_user(
 ) -> User:
     require(actor, "admin.manage")
     if user.id == actor.id and (not is_enabled or role != Role.ADMIN):
-        raise AuthError("不能停用自己的账号或取消自己的管理员角色。")
+        raise AuthError(_("不能停用自己的账号或取消自己的管理员角色。"))
     before = {**snapshot(user, USER_FIELDS), "organisations": sorted(o.name for o in user.organisations)}
     user.display_name, user.role, user.is_enabled = display_name.strip(), role, is_enabled
     user.organisations = list(organisations) if role == Role.ORGANISER else []

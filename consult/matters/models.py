@@ -3,6 +3,7 @@ from __future__ import annotations
 import enum
 from typing import Optional
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Enum, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -22,10 +23,10 @@ class MatterKind(enum.Enum):
 
 
 KIND_LABELS = {
-    MatterKind.POLICY: "重大政策",
-    MatterKind.REFORM: "重大改革改制",
-    MatterKind.PROJECT: "重大项目",
-    MatterKind.EVENT: "重大活动",
+    MatterKind.POLICY: _l("重大政策"),
+    MatterKind.REFORM: _l("重大改革改制"),
+    MatterKind.PROJECT: _l("重大项目"),
+    MatterKind.EVENT: _l("重大活动"),
 }
 
 
@@ -35,7 +36,7 @@ class Procedure(enum.Enum):
     KEY = "key"
 
 
-PROCEDURE_LABELS = {Procedure.SIMPLE: "简易程序", Procedure.GENERAL: "一般程序", Procedure.KEY: "重点程序"}
+PROCEDURE_LABELS = {Procedure.SIMPLE: _l("简易程序"), Procedure.GENERAL: _l("一般程序"), Procedure.KEY: _l("重点程序")}
 
 
 class MatterStatus(enum.Enum):
@@ -48,12 +49,12 @@ class MatterStatus(enum.Enum):
 
 
 STATUS_LABELS = {
-    MatterStatus.DRAFT: "草稿",
-    MatterStatus.CONSULTING: "征求意见中",
-    MatterStatus.CLOSED: "征求意见已结束",
-    MatterStatus.ASSESSING: "评估中",
-    MatterStatus.REPORTED: "已出具报告",
-    MatterStatus.FILED: "已备案",
+    MatterStatus.DRAFT: _l("草稿"),
+    MatterStatus.CONSULTING: _l("征求意见中"),
+    MatterStatus.CLOSED: _l("征求意见已结束"),
+    MatterStatus.ASSESSING: _l("评估中"),
+    MatterStatus.REPORTED: _l("已出具报告"),
+    MatterStatus.FILED: _l("已备案"),
 }
 
 # Transitions an organiser may make by hand; later stages belong to later work.

@@ -1,6 +1,8 @@
 """Matters: create, edit, move through the procedure, assign assessors."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from datetime import datetime
 
 from sqlalchemy import select
@@ -37,7 +39,7 @@ def update_matter(matter: Matter, *, actor, **values) -> Matter:
     require(actor, "matter.manage", matter)
     new_org = values.get("organisation_id", matter.organisation_id)
     if new_org != matter.organisation_id and new_org not in actor.organisation_ids:
-        raise MatterError("只能将事项归属于您所在的单位。")
+        raise MatterError(_("只能将事项归属于您所在的单位。"))
     before = snapshot(matter, FIELDS)
     for key, value in values.items():
         if key in EDITABLE:
@@ -53,9 +55,9 @@ def update_matter(matter: Matter, *, actor, **values) -> Matter:
 def change_status(matter: Matter, status: MatterStatus, *, actor, now: datetime) -> Matter:
     require(actor, "matter.manage", matter)
     if not matter.can_move_to(status):
-        raise MatterError("当前状态下不能进行此操作。")
+        raise MatterError(_("当前状态下不能进行此操作。"))
     if status == MatterStatus.CONSULTING and not any(n.is_published for n in matter.notices):
-        raise MatterError("请先发布公示，再开始征求意见。")
+        raise MatterError(_("请先发布公示，再开始征求意见。"))
     before = {"status": matter.status.value}
     matter.status = status
     record(actor=actor, action="matter.status", obj=matter, matter_id=matter.id,
@@ -66,7 +68,7 @@ def change_status(matter: Matter, status: MatterStatus, *, actor, now: datetime)
 def set_assessors(matter: Matter, users: list[User], *, actor) -> Matter:
     require(actor, "matter.manage", matter)
     if any(u.role != Role.ASSESSOR for u in users):
-        raise MatterError("只能指派评估人员角色的账号。")
+        raise MatterError(_("只能指派评估人员角色的账号。"))
     before = {"assessors": sorted(u.username for u in matter.assessors)}
     matter.assessors = list(users)
     after = {"assessors": sorted(u.username for u in users)}

@@ -62,7 +62,7 @@ def detail(matter_id: int):
     return render_template("matters/detail.html", matter=matter, status_form=StatusForm(),
                            assessors_form=assessors_form,
                            can_manage=can(current_user, "matter.manage", matter),
-                           MatterStatus=MatterStatus)
+                           MatterStatus=MatterStatus, now=utcnow())
 
 
 @bp.route("/matters/<int:matter_id>/edit", methods=["GET", "POST"])

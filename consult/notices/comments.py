@@ -1,6 +1,8 @@
 """Residents' comments (意见建议): submit, look up by receipt, moderate, reply."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 import hashlib
 import re
 import secrets
@@ -54,14 +56,14 @@ def submit_comment(
     """Store a resident's comment. The caller commits before saying "received"."""
     require(actor, "resident.submit", notice)
     if not notice.is_open(now):
-        raise CommentError("该公示不在征求意见期内，暂不能提交意见。")
+        raise CommentError(_("该公示不在征求意见期内，暂不能提交意见。"))
     if (name or phone) and not consent:
-        raise CommentError("填写姓名或手机号时，请先阅读并同意个人信息说明。", "consent")
+        raise CommentError(_("填写姓名或手机号时，请先阅读并同意个人信息说明。"), "consent")
     fingerprint = body_fingerprint(body)
     exists = db.session.scalar(select(Comment.id).where(
         Comment.matter_id == notice.matter_id, Comment.body_hash == fingerprint))
     if exists:
-        raise CommentError("已有内容完全相同的意见，无需重复提交。如需补充，请写明新的内容。", "body")
+        raise CommentError(_("已有内容完全相同的意见，无需重复提交。如需补充，请写明新的内容。"), "body")
     comment = Comment(
         matter_id=notice.matter_id, notice_id=notice.id, receipt_code=new_receipt_code(),
         body=body, body_hash=fingerprint, stance=stance, author_name=name or None,
@@ -75,7 +77,7 @@ def submit_comment(
             db.session.add(comment)
             db.session.flush()
     except IntegrityError:  # a concurrent identical submission won the race
-        raise CommentError("已有内容完全相同的意见，无需重复提交。", "body") from None
+        raise CommentError(_("已有内容完全相同的意见，无需重复提交。"), "body") from None
     return comment
 
 
@@ -112,7 +114,7 @@ def staff_comments(matter, *, status: CommentStatus | None = None, unreplied: bo
 def moderate_comment(comment: Comment, *, actor, publish: bool, reason: str | None, now: datetime) -> Comment:
     require(actor, "matter.manage", comment)
     if not publish and not (reason or "").strip():
-        raise CommentError("不予公开时须填写理由（将告知提交人）。", "reason")
+        raise CommentError(_("不予公开时须填写理由（将告知提交人）。"), "reason")
     before = snapshot(comment, ("status", "moderation_reason"))
     comment.status = CommentStatus.PUBLISHED if publish else CommentStatus.REJECTED
     comment.moderation_reason = None if publish else reason
@@ -126,7 +128,7 @@ def reply_comment(comment: Comment, *, actor, reply: str, adoption: Adoption,
                   adoption_reason: str | None, now: datetime) -> Comment:
     require(actor, "matter.manage", comment)
     if adoption != Adoption.ADOPTED and not (adoption_reason or "").strip():
-        raise CommentError("部分采纳或不采纳时须说明理由。", "adoption_reason")
+        raise CommentError(_("部分采纳或不采纳时须说明理由。"), "adoption_reason")
     before = snapshot(comment, REPLY_FIELDS)
     comment.reply, comment.adoption = reply, adoption
     comment.adoption_reason = adoption_reason or None

@@ -4,6 +4,7 @@ import enum
 from datetime import datetime
 from typing import Optional
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -16,6 +17,12 @@ class NoticeStatus(enum.Enum):
     DRAFT = "draft"
     PUBLISHED = "published"
     WITHDRAWN = "withdrawn"
+
+
+NOTICE_STATE_LABELS = {
+    "draft": _l("草稿"), "withdrawn": _l("已撤回"), "upcoming": _l("待开始"),
+    "open": _l("公示中"), "closed": _l("已结束"),
+}
 
 
 class Notice(TimestampMixin, db.Model):
@@ -47,12 +54,16 @@ class Notice(TimestampMixin, db.Model):
     def is_open(self, now: datetime) -> bool:
         return self.is_published and self.starts_at <= now < self.ends_at
 
-    def state_label(self, now: datetime) -> str:
+    def state(self, now: datetime) -> str:
+        """draft | withdrawn | upcoming | open | closed"""
         if not self.is_published:
-            return {NoticeStatus.DRAFT: "草稿", NoticeStatus.WITHDRAWN: "已撤回"}[self.status]
+            return self.status.value
         if now < self.starts_at:
-            return "待开始"
-        return "公示中" if now < self.ends_at else "已结束"
+            return "upcoming"
+        return "open" if now < self.ends_at else "closed"
+
+    def state_label(self, now: datetime) -> str:
+        return str(NOTICE_STATE_LABELS[self.state(now)])
 
     def days_left(self, now: datetime) -> int:
         return max(0, (self.ends_at - now).days + (1 if (self.ends_at - now).seconds else 0))
@@ -89,7 +100,7 @@ class Stance(enum.Enum):
     OTHER = "other"
 
 
-STANCE_LABELS = {Stance.SUPPORT: "支持", Stance.OPPOSE: "反对", Stance.CONDITIONAL: "有条件支持", Stance.OTHER: "其他"}
+STANCE_LABELS = {Stance.SUPPORT: _l("支持"), Stance.OPPOSE: _l("反对"), Stance.CONDITIONAL: _l("有条件支持"), Stance.OTHER: _l("其他")}
 
 
 class CommentStatus(enum.Enum):
@@ -99,9 +110,9 @@ class CommentStatus(enum.Enum):
 
 
 COMMENT_STATUS_LABELS = {
-    CommentStatus.PENDING: "待审核",
-    CommentStatus.PUBLISHED: "已公开",
-    CommentStatus.REJECTED: "未予公开",
+    CommentStatus.PENDING: _l("待审核"),
+    CommentStatus.PUBLISHED: _l("已公开"),
+    CommentStatus.REJECTED: _l("未予公开"),
 }
 
 
@@ -111,7 +122,7 @@ class Adoption(enum.Enum):
     NOT_ADOPTED = "not_adopted"
 
 
-ADOPTION_LABELS = {Adoption.ADOPTED: "采纳", Adoption.PARTLY: "部分采纳", Adoption.NOT_ADOPTED: "不采纳"}
+ADOPTION_LABELS = {Adoption.ADOPTED: _l("采纳"), Adoption.PARTLY: _l("部分采纳"), Adoption.NOT_ADOPTED: _l("不采纳")}
 
 
 class Comment(db.Model):
@@ -165,7 +176,7 @@ class Comment(db.Model):
     def public_author(self) -> str:
         from consult.crypto import mask_name
 
-        return mask_name(self.author_name) if self.author_name else "匿名居民"
+        return mask_name(self.author_name) if self.author_name else str(_l("匿名居民"))
 
     @property
     def receipt_display(self) -> str:

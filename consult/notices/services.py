@@ -1,6 +1,8 @@
 """Notices (公示): write, publish, withdraw, attach documents, list for residents."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,10 +30,10 @@ class NoticeError(ValueError):
 
 def check_period(starts_at: datetime, ends_at: datetime, reason: str | None) -> None:
     if ends_at <= starts_at:
-        raise NoticeError("结束时间必须晚于开始时间。", "ends_at")
+        raise NoticeError(_("结束时间必须晚于开始时间。"), "ends_at")
     minimum = current_app.config["NOTICE_MIN_DAYS"]
     if ends_at - starts_at < timedelta(days=minimum) and not (reason or "").strip():
-        raise NoticeError(f"公示期少于 {minimum} 天，请填写缩短公示期的理由。", "short_period_reason")
+        raise NoticeError(_("公示期少于 %(d)s 天，请填写缩短公示期的理由。", d=minimum), "short_period_reason")
 
 
 def _apply(notice: Notice, *, title, body_html, starts_at, ends_at, short_period_reason) -> None:
@@ -69,9 +71,9 @@ def update_notice(notice: Notice, *, actor, **values) -> Notice:
 def publish_notice(notice: Notice, *, actor, now: datetime) -> Notice:
     require(actor, "matter.manage", notice)
     if notice.is_published:
-        raise NoticeError("公示已发布。")
+        raise NoticeError(_("公示已发布。"))
     if notice.ends_at <= now:
-        raise NoticeError("公示结束时间已过，请先修改时间。", "ends_at")
+        raise NoticeError(_("公示结束时间已过，请先修改时间。"), "ends_at")
     before = snapshot(notice, ("status",))
     notice.status, notice.published_at = NoticeStatus.PUBLISHED, now
     record(actor=actor, action="notice.publish", obj=notice, matter_id=notice.matter_id,
@@ -87,9 +89,9 @@ def publish_notice(notice: Notice, *, actor, now: datetime) -> Notice:
 def withdraw_notice(notice: Notice, *, actor, reason: str) -> Notice:
     require(actor, "matter.manage", notice)
     if not notice.is_published:
-        raise NoticeError("只能撤回已发布的公示。")
+        raise NoticeError(_("只能撤回已发布的公示。"))
     if not reason.strip():
-        raise NoticeError("请填写撤回理由。", "reason")
+        raise NoticeError(_("请填写撤回理由。"), "reason")
     notice.status = NoticeStatus.WITHDRAWN
     record(actor=actor, action="notice.withdraw", obj=notice, matter_id=notice.matter_id,
            before={"status": "published"}, after={"status": "withdrawn"}, note=reason)
@@ -100,12 +102,13 @@ def add_attachment(notice: Notice, *, actor, filename: str, data: bytes) -> Atta
     require(actor, "matter.manage", notice)
     limit = current_app.config["UPLOAD_MAX_MB"] * 1024 * 1024
     if not data:
-        raise NoticeError(f"文件“{filename}”是空文件。", "attachments")
+        raise NoticeError(_("文件“%(f)s”是空文件。", f=filename), "attachments")
     if len(data) > limit:
-        raise NoticeError(f"文件“{filename}”超过 {current_app.config['UPLOAD_MAX_MB']} MB。", "attachments")
+        raise NoticeError(_("文件“%(f)s”超过 %(mb)s MB。", f=filename, mb=current_app.config["UPLOAD_MAX_MB"]),
+                          "attachments")
     kind = filetype.guess(data)
     if kind is None or kind.mime not in ALLOWED_TYPES:
-        raise NoticeError(f"文件“{filename}”不是 PDF、JPEG 或 PNG 文件（按文件内容判断）。", "attachments")
+        raise NoticeError(_("文件“%(f)s”不是 PDF、JPEG 或 PNG 文件（按文件内容判断）。", f=filename), "attachments")
     key, digest = storage().save(data, ALLOWED_TYPES[kind.mime])
     att = Attachment(notice=notice, filename=_safe_filename(filename, ALLOWED_TYPES[kind.mime]),
                      content_type=kind.mime, size=len(data), storage_key=key, sha256=digest,
