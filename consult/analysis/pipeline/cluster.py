@@ -103,9 +103,7 @@ def cluster(
     if k <= 1:
         centroids = normalize(x[usable].mean(axis=0, keepdims=True))
     else:
-        km = KMeans(n_clusters=k, init="k-means++", n_init=n_init, random_state=seed, max_iter=100)
-        km.fit(x[fit])
-        centroids = normalize(km.cluster_centers_.astype(np.float32))
+        centroids = normalize(kmeans(x[fit], k, n_init, seed).astype(np.float32))
     centroids = _merge_close(centroids, merge_threshold)
     for _ in range(3):
         sims = x[usable] @ centroids.T
@@ -136,6 +134,38 @@ def cluster(
         weak = weak[np.argsort(sim[weak], kind="stable")[:max_unassigned_units]]
     labels[weak] = -1
     return Clustering(labels, centroids, sim, k, scores)
+
+
+def kmeans_pp_seeds(x: np.ndarray, k: int, rng: np.random.RandomState) -> np.ndarray:
+    """k-means++ seeding for unit vectors (squared distance = 2 - 2 cos), in plain numpy.
+
+    sklearn's k-means++ is slow for large k on this machine (13 s for k=156 on
+    12k x 128); this one is O(k n d) with a single candidate per step.
+    """
+    n = len(x)
+    idx = [int(rng.randint(n))]
+    d2 = np.maximum(2.0 - 2.0 * (x @ x[idx[0]]), 0.0).astype(np.float64)
+    for _ in range(1, k):
+        total = d2.sum()
+        if total <= 0:
+            break
+        c = int(np.searchsorted(np.cumsum(d2), rng.random_sample() * total))
+        c = min(c, n - 1)
+        idx.append(c)
+        d2 = np.minimum(d2, np.maximum(2.0 - 2.0 * (x @ x[c]), 0.0))
+    return x[idx]
+
+
+def kmeans(x: np.ndarray, k: int, n_init: int, seed: int) -> np.ndarray:
+    """Lloyd k-means from ``n_init`` k-means++ seedings; returns the best run's centres."""
+    rng = np.random.RandomState(seed)
+    best, best_inertia = None, np.inf
+    for _ in range(n_init):
+        seeds = kmeans_pp_seeds(x, k, rng)
+        km = KMeans(n_clusters=len(seeds), init=seeds, n_init=1, max_iter=100, random_state=seed).fit(x)
+        if km.inertia_ < best_inertia:
+            best, best_inertia = km.cluster_centers_, km.inertia_
+    return best
 
 
 def _merge_close(centroids: np.ndarray, threshold: float) -> np.ndarray:
