@@ -51,7 +51,7 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config.update(cfg)
     app.config.update(
         SQLALCHEMY_DATABASE_URI=cfg["DATABASE_URL"],
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": cfg["DB_POOL_PRE_PING"], "pool_recycle": 1800},
         MAX_CONTENT_LENGTH=(cfg["UPLOAD_MAX_MB"] * 5 + 1) * 1024 * 1024,
         BABEL_DEFAULT_LOCALE=cfg["LANGUAGES"].split(",")[0].strip(),
         BABEL_DEFAULT_TIMEZONE=cfg["TIMEZONE"],
@@ -114,12 +114,13 @@ def _init_extensions(app: Flask) -> None:
 MODEL_MODULES = (
     "consult.audit.models", "consult.auth.models", "consult.matters.models",
     "consult.messaging.models", "consult.notices.models", "consult.surveys.models",
-    "consult.hearings.models", "consult.analysis.models",
+    "consult.hearings.models", "consult.analysis.models", "consult.jobs.models",
 )
 VIEW_MODULES = (
     "consult.notices.views", "consult.auth.views", "consult.matters.views",
     "consult.notices.staff_views", "consult.surveys.views", "consult.surveys.staff_views",
     "consult.hearings.views", "consult.hearings.staff_views", "consult.analysis.views",
+    "consult.jobs.views",
 )
 
 

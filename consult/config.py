@@ -15,6 +15,7 @@ DEFAULTS: dict[str, Any] = {
     # Derived from SECRET_KEY when unset.
     "DATA_KEY": None,
     "DATABASE_URL": None,  # default: sqlite file in the instance folder
+    "DB_POOL_PRE_PING": True,  # test each pooled connection before use (one extra round trip)
     "REDIS_URL": None,  # set → RQ jobs and shared rate-limit storage
     "UPLOAD_DIR": None,  # default: <instance>/uploads
     "UPLOAD_MAX_MB": 20,
@@ -30,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_FROM": None,
     "RATE_LIMIT_COMMENTS": "5 per minute;40 per day",
     "RATE_LIMIT_LOGIN": "10 per 15 minutes",
+    "RATE_LIMIT_SURVEYS": "120 per minute;2000 per day",
+    "RATE_LIMIT_SURVEY_CODES": "5 per minute;30 per day",
     "LOGIN_MAX_FAILURES": 5,
     "PASSWORD_HASH_METHOD": "scrypt",
     "LOGIN_LOCK_MINUTES": 15,

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from consult import receipts
 from consult.extensions import db, limiter
 from consult.jobs import commit
 from consult.matters.models import KIND_LABELS, MatterKind
@@ -86,10 +87,10 @@ def comment(notice_id: int):
 def receipt_lookup():
     form = ReceiptLookupForm(request.args)
     if request.args and form.validate():
-        found = comment_services.find_by_receipt(form.code.data)
-        if found:
-            return redirect(url_for("notices.receipt", code=found.receipt_code))
-        form.code.errors.append(_("没有找到该回执码对应的意见，请核对后重试。"))
+        target = receipts.resolve(form.code.data)
+        if target:
+            return redirect(target)
+        form.code.errors.append(_("没有找到该回执码对应的意见、问卷或报名记录，请核对后重试。"))
     return render_template("notices/receipt_lookup.html", form=form), 200 if not form.errors else 404
 
 

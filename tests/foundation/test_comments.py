@@ -180,3 +180,15 @@ def test_staff_moderates_and_replies_through_the_page(client):
     assert db.session.get(Comment, other.id).reply == "已采纳"
     page = client.get(f"/staff/matters/{w['matter'].id}/comments?status=unreplied").get_data(as_text=True)
     assert f'id="c{other.id}"' not in page and f'id="c{c.id}"' not in page
+
+
+def test_one_lookup_finds_every_kind_of_receipt(app, client):
+    from consult.receipts import RECEIPT_KINDS
+
+    w = factories.world()
+    c = factories.comment(w["notice"])
+    assert client.get(f"/receipts?code={c.receipt_code}").headers["Location"].endswith(f"/receipts/{c.receipt_code}")
+    # every kind that is registered points at a page that exists
+    for _module, endpoint in RECEIPT_KINDS:
+        if endpoint.split(".")[0] in app.blueprints:
+            assert endpoint in app.view_functions, endpoint

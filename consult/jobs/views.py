@@ -1,0 +1,39 @@
+"""Staff page of one tracked job: progress while it runs, the file when it is done."""
+from urllib.parse import quote
+
+from flask import Blueprint, abort, current_app, render_template
+from flask_login import current_user, login_required
+
+from consult.extensions import db
+from consult.jobs.models import JobRun
+from consult.permissions import require
+from consult.storage import storage
+
+bp = Blueprint("jobs", __name__, url_prefix="/staff/jobs")
+
+
+def _job_or_404(job_id: int) -> JobRun:
+    job = db.get_or_404(JobRun, job_id)
+    if job.matter is not None:
+        require(current_user, "matter.view", job.matter)
+    elif job.requested_by_id != current_user.id:
+        abort(403)
+    return job
+
+
+@bp.route("/<int:job_id>")
+@login_required
+def status(job_id: int):
+    return render_template("jobs/status.html", job=_job_or_404(job_id))
+
+
+@bp.route("/<int:job_id>/download")
+@login_required
+def download(job_id: int):
+    job = _job_or_404(job_id)
+    if not job.result_key:
+        abort(404)
+    resp = current_app.response_class(storage().read(job.result_key), mimetype=job.result_mimetype)
+    resp.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(job.result_name)}"
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp
