@@ -116,3 +116,7 @@ def test_parse_line_accepts_optional_fields():
     assert doc.id == "7" and doc.weight == 2.5 and doc.source == "hearing" and doc.title == "标题"
     with pytest.raises(InputError):
         parse_line(b'{"id": "x", "text": "t", "weight": -1}', 3)
+    # a subject line without a body is usable; nothing at all is not
+    assert parse_line('{"id": "y", "title": "噪音扰民", "text": ""}'.encode(), 4).title == "噪音扰民"
+    with pytest.raises(InputError, match="empty 'text'"):
+        parse_line(b'{"id": "z", "title": " ", "text": ""}', 5)

@@ -75,7 +75,9 @@ def parse_line(raw: bytes, line: int) -> Document:
         raise InputError(line, f"missing 'text' (id {doc_id!r})")
     if not isinstance(text, str):
         raise InputError(line, f"'text' must be a string (id {doc_id!r})")
-    if not text.strip():
+    title_value = obj.get("title")
+    has_title = isinstance(title_value, str) and bool(title_value.strip())
+    if not text.strip() and not has_title:  # a letter with a subject line but no body is still usable
         raise InputError(line, f"empty 'text' (id {doc_id!r})")
     size = len(text.encode("utf-8"))
     if size > MAX_TEXT_BYTES:

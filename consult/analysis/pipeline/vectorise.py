@@ -34,23 +34,30 @@ def word_counts(token_strings: Sequence[str]) -> tuple[sp.csr_matrix, list[str]]
 
 
 def char_bigram_counts(texts: Sequence[str]) -> sp.csr_matrix:
-    """Counts of adjacent CJK character pairs, vectorised (columns are compacted keys)."""
+    """Counts of adjacent CJK character pairs, vectorised; columns are hashed pair keys."""
     n = len(texts)
+    width = 1 << BIGRAM_BITS
     if n == 0:
-        return sp.csr_matrix((0, 0), dtype=np.float32)
+        return sp.csr_matrix((0, width), dtype=np.float32)
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
     cp = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
-    doc = np.repeat(np.arange(n, dtype=np.int64), lengths)
     if len(cp) < 2:
-        return sp.csr_matrix((n, 0), dtype=np.float32)
-    a, b = cp[:-1], cp[1:]
-    ok = (a >= _CJK_LO) & (a <= _CJK_HI) & (b >= _CJK_LO) & (b <= _CJK_HI) & (doc[:-1] == doc[1:])
+        return sp.csr_matrix((n, width), dtype=np.float32)
+    is_cjk = (cp >= _CJK_LO) & (cp <= _CJK_HI)
+    ok = is_cjk[:-1] & is_cjk[1:]  # pair p covers characters p and p+1
+    ends = np.cumsum(lengths)
+    crossing = ends[:-1] - 1  # the pair that joins a text to the next one
+    ok[crossing[(crossing >= 0) & (crossing < len(ok))]] = False
+    pos = np.flatnonzero(ok)
+    # pairs of text i lie in [starts[i], ends[i] - 1); pos is sorted, so count by binary search
+    indptr = np.concatenate(([0], np.searchsorted(pos, np.maximum(ends - 1, 0))))
+    a = cp[pos] - np.uint32(_CJK_LO)
+    b = cp[pos + 1] - np.uint32(_CJK_LO)
     # hashing trick: (a, b) -> one of 2**BIGRAM_BITS columns; rare collisions only add a little noise
     with np.errstate(over="ignore"):
-        keys = (a[ok] - np.uint32(_CJK_LO)) * np.uint32(0x9E3779B1) ^ (b[ok] - np.uint32(_CJK_LO)) * np.uint32(0x85EBCA77)
+        keys = a * np.uint32(0x9E3779B1) ^ b * np.uint32(0x85EBCA77)
     cols = (keys >> np.uint32(32 - BIGRAM_BITS)).astype(np.int32)
-    rows = doc[:-1][ok]
-    m = sp.csr_matrix((np.ones(len(cols), dtype=np.float32), (rows, cols)), shape=(n, 1 << BIGRAM_BITS))
+    m = sp.csr_matrix((np.ones(len(cols), dtype=np.float32), cols, indptr), shape=(n, width))
     m.sum_duplicates()
     return m
 
