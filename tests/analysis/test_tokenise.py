@@ -89,3 +89,11 @@ def test_parallel_and_serial_tokenisation_agree(spec):
     parallel = tokenise.featurise(texts, "rjieba", spec, None, workers=2, parallel_min_docs=10)
     assert serial[0] == parallel[0]
     assert np.array_equal(serial[1], parallel[1])
+
+
+def test_masked_places_stay_one_token(spec):
+    seg = tokenise.Segmenter("rjieba", spec)
+    toks = seg.content_tokens("尊敬的领导您好！我是A市A1区魅力之城小区的业主，K8县B2乡的路灯不亮")
+    for place in ("a市", "a1区", "k8县", "b2乡"):
+        assert place in toks
+    assert "尊敬" not in toks and "a1" not in toks

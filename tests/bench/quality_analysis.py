@@ -99,6 +99,7 @@ def main() -> None:
     ap.add_argument("--params", default="{}")
     ap.add_argument("--baseline-k", default="15,20,30,40")
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--seeds", type=int, default=0, help="also report the spread over this many extra seeds")
     ap.add_argument("--keywords", action="store_true", help="print each point's title, size and majority label")
     ap.add_argument("--keyword-eval", action="store_true",
                     help="dev set only: precision of each point's top-5 keywords against its concern's phrase pool, "
@@ -116,6 +117,19 @@ def main() -> None:
     print(f"engine: {len(result.risk_points)} points, unassigned {len(result.unassigned)} "
           f"({100 * len(result.unassigned) / len(docs):.1f}%), purity {purity(pred, gold):.3f}, "
           f"NMI {nmi(pred, gold):.3f}, {elapsed:.1f}s")
+    if args.seeds:
+        from dataclasses import replace
+
+        scores = []
+        for seed in range(1, args.seeds + 1):
+            r = run(docs, replace(params, seed=seed))
+            a = r.assignment()
+            p = [a[d.id] for d in docs]
+            scores.append((purity(p, gold), nmi(p, gold), len(r.risk_points)))
+        pu = [x[0] for x in scores]
+        nm = [x[1] for x in scores]
+        print(f"over {args.seeds} other seeds: purity {min(pu):.3f}-{max(pu):.3f} (mean {sum(pu) / len(pu):.3f}), "
+              f"NMI {min(nm):.3f}-{max(nm):.3f} (mean {sum(nm) / len(nm):.3f}), points {sorted({x[2] for x in scores})}")
     if args.keywords:
         label_of = dict(zip((d.id for d in docs), gold))
         for p in result.risk_points:

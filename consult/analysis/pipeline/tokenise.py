@@ -29,13 +29,16 @@ import numpy as np
 from . import resources
 
 # Bump when tokenisation or signature computation changes: old cache entries die.
-FEATURE_VERSION = "tok3"
+FEATURE_VERSION = "tok4"
 N_PERM = 32
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _WORDISH = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
 _NUMBER = re.compile(r"^[0-9.,%:/\-+]+[a-z]?$")
 _COMPACT_DROP = re.compile(r"[^\u3400-\u9fffA-Za-z0-9]+")
+# Masked place names in published letters: A市, A1区, K8县, B2乡 ... kept as one token each.
+_MASKED_PLACE = re.compile(r"(?<![A-Za-z0-9])([A-Z][0-9]{0,2}(?:省|市|区|县|镇|乡|村|街道|社区))")
+_HAS_UPPER = re.compile(r"[A-Z]")
 
 # Single characters that carry meaning on their own in resident texts.
 KEEP_SINGLE = frozenset("水电气房车路桥树狗猫厕税粮菜油煤矿井坟墓学医药钱债网灯桩站楼墙窗门噪臭脏乱吵堵拆征")
@@ -81,6 +84,17 @@ class Segmenter:
 
     def content_tokens(self, text: str) -> list[str]:
         """Tokens worth counting: no stop words, punctuation, numbers or stray characters."""
+        if _HAS_UPPER.search(text):
+            out: list[str] = []
+            for i, piece in enumerate(_MASKED_PLACE.split(text)):
+                if i % 2:
+                    out.append(piece.lower())
+                elif piece:
+                    out.extend(self._content(piece))
+            return out
+        return self._content(text)
+
+    def _content(self, text: str) -> list[str]:
         stop = self.stopwords
         keep = self.user_words
         out = []
