@@ -58,7 +58,7 @@ def _check(meeting: Meeting, now: datetime) -> None:
 
 
 def parse_questions(text: str | None) -> list[str]:
-    questions = [q for q in (text or "").splitlines() if q.strip()]
+    questions = [q for q in re.split(r"\r\n|\r|\n", text or "") if q.strip()]
     if len(questions) > MAX_QUESTIONS:
         raise HearingError(f"自定义问题最多 {MAX_QUESTIONS} 个（每行一个）。", "questions")
     if any(len(q) > 200 for q in questions):

@@ -32,6 +32,10 @@ def _load(meeting_id: int, action: str = "matter.manage") -> Meeting:
     return meeting
 
 
+def _errors(form) -> str:
+    return "；".join(str(e) for errs in form.errors.values() for e in errs)
+
+
 def _fail(exc: HearingError) -> None:
     db.session.rollback()
     flash(str(exc), "error")
@@ -129,7 +133,7 @@ def meeting_cancel(meeting_id: int):
     form = ReasonForm()
     try:
         if not form.validate_on_submit():
-            raise HearingError("；".join(e for errs in form.errors.values() for e in errs))
+            raise HearingError(_errors(form))
         schedule.cancel_meeting(m, actor=current_user, reason=form.reason.data or "", now=utcnow())
     except HearingError as exc:
         _fail(exc)
@@ -149,7 +153,7 @@ def official_add(meeting_id: int):
         commit()
         flash(_("已添加会议人员。"), "success")
     else:
-        flash(_("请填写会议人员的姓名和工作单位：") + "；".join(e for errs in form.errors.values() for e in errs), "error")
+        flash(_("请填写会议人员的姓名和工作单位：") + _errors(form), "error")
     return _back(m, anchor="#officials")
 
 
@@ -272,7 +276,7 @@ def seed_publish(meeting_id: int):
     form = SeedForm()
     try:
         if not form.validate_on_submit():
-            raise HearingError("；".join(e for errs in form.errors.values() for e in errs))
+            raise HearingError(_errors(form))
         drawing.publish_seed(m, actor=current_user, now=utcnow(), seed=form.seed.data)
     except HearingError as exc:
         _fail(exc)
@@ -301,7 +305,7 @@ def confirm(meeting_id: int):
     form = ReasonForm()
     try:
         if not form.validate_on_submit():
-            raise HearingError("；".join(e for errs in form.errors.values() for e in errs))
+            raise HearingError(_errors(form))
         drawing.confirm_list(m, actor=current_user, reason=form.reason.data, now=utcnow())
     except HearingError as exc:
         _fail(exc)

@@ -28,7 +28,7 @@ def w():
 
 
 def last_code() -> str:
-    msg = db.session.scalars(select(Message).where(Message.purpose == "hearing.code").order_by(Message.id.desc())).first()
+    msg = db.session.scalars(select(Message).where(Message.purpose == "hearing.code").order_by(Message.id.desc()).limit(1)).first()
     return re.search(r"验证码 (\d{6})", msg.body).group(1)
 
 
