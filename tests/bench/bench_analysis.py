@@ -160,7 +160,10 @@ def main() -> None:
     ap.add_argument("-n", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--skip-naive", action="store_true")
+    ap.add_argument("--skip-throughput", action="store_true")
     ap.add_argument("--workdir")
+    ap.add_argument("--tokenizer", default="rjieba", choices=("rjieba", "jieba"),
+                    help="engine tokenizer backend for runs 3 and 4")
     ap.add_argument("--repeat", type=int, default=1, help="repeat the engine runs, report the fastest (shared machines)")
     args = ap.parse_args()
     work = Path(args.workdir or tempfile.mkdtemp(prefix="bench-analysis-"))
@@ -180,7 +183,8 @@ def main() -> None:
           f"{full.stat().st_size / 1e6:.1f} MB JSONL; re-run adds {len(extra)}")
 
     sys.path.insert(0, str(ROOT))
-    tokenisation_throughput([r["text"] for r in rows[:20000]])
+    if not args.skip_throughput:
+        tokenisation_throughput([r["text"] for r in rows[:20000]])
 
     naive = None
     if not args.skip_naive:
@@ -191,11 +195,15 @@ def main() -> None:
 
     cache = work / "tokens.cache"
     out = work / "out.json"
+    params_file = work / "params.json"
+    params_file.write_text(json.dumps({"tokenizer": args.tokenizer}), encoding="utf-8")
+    engine_args = ["--params", str(params_file), "--cache", str(cache), "--progress", "never"]
+    print(f"engine tokenizer backend: {args.tokenizer}")
     colds = []
     for _ in range(args.repeat):
         if cache.exists():
             cache.unlink()
-        colds.append(measured(["cli", str(full), "-o", str(out), "--cache", str(cache), "--progress", "never"]))
+        colds.append(measured(["cli", str(full), "-o", str(out), *engine_args]))
     cold = min(colds, key=lambda m: m["wall"])
     stats_run = json.loads(out.read_text(encoding="utf-8"))
     print(f"engine (CLI, cold cache, fastest of {args.repeat}): {cold['wall']:.1f} s, peak {cold['rss_mb']:.0f} MB "
@@ -209,7 +217,7 @@ def main() -> None:
     warms = []
     for _ in range(args.repeat):  # every re-run starts from the cache the full run left
         shutil.copyfile(cold_cache, cache)
-        warms.append(measured(["cli", str(plus), "-o", str(out), "--cache", str(cache), "--progress", "never"]))
+        warms.append(measured(["cli", str(plus), "-o", str(out), *engine_args]))
     warm = min(warms, key=lambda m: m["wall"])
     stats = json.loads(out.read_text(encoding="utf-8"))["stats"]
     print(f"engine re-run +1 % texts (warm cache): {warm['wall']:.1f} s, peak {warm['rss_mb']:.0f} MB, "
