@@ -257,6 +257,13 @@ class Response(db.Model):
     is_duplicate: Mapped[bool] = mapped_column(Boolean, default=False)
     flags: Mapped[list] = mapped_column(JSON, default=list)
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Facts the 知晓率/支持率 breakdowns need, copied from the answers at submit time: the option
+    # chosen on the survey's group, distance, awareness and support questions (NULL: unanswered).
+    # Re-derived from survey_answers when a definition points at another question (refresh_facts).
+    group_option_id: Mapped[Optional[int]]
+    distance_option_id: Mapped[Optional[int]]
+    aware_option_id: Mapped[Optional[int]]
+    support_option_id: Mapped[Optional[int]]
 
     survey = relationship("Survey")
 
@@ -274,7 +281,14 @@ class Response(db.Model):
 
 
 class Answer(db.Model):
-    """One row per choice (option_id), per matrix row (row_id + option_id) or per value."""
+    """One row per choice (option_id), per matrix row (row_id + option_id) or per value.
+
+    The hot table of the submit path: only response_id is a foreign key (cascade). survey_id,
+    question_id, option_id and row_id are checked by the application instead - answers are
+    validated against the structure and stored only if its version is unchanged, and answered
+    questions/options cannot be deleted - because each foreign key would lock the shared
+    question/option rows for every concurrent submission (FOR KEY SHARE: multixacts).
+    """
 
     __tablename__ = "survey_answers"
     __table_args__ = (
@@ -284,9 +298,9 @@ class Answer(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("survey_responses.id", ondelete="CASCADE"), index=True)
-    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
-    question_id: Mapped[int] = mapped_column(ForeignKey("survey_questions.id"))
-    option_id: Mapped[Optional[int]] = mapped_column(ForeignKey("survey_options.id"))
-    row_id: Mapped[Optional[int]] = mapped_column(ForeignKey("survey_options.id"))
+    survey_id: Mapped[int]
+    question_id: Mapped[int]
+    option_id: Mapped[Optional[int]]
+    row_id: Mapped[Optional[int]]
     value_text: Mapped[Optional[str]] = mapped_column(Text)
     value_number: Mapped[Optional[float]] = mapped_column(Float)

@@ -11,6 +11,8 @@ from consult.surveys.builder import (QUESTION_FIELDS, SurveyError, _answered_opt
                                      _question_answered, _swap, _touch, add_section)
 from consult.surveys.models import (CHOICE_KINDS, SCALE5_LABELS, Option, Question, QuestionKind, SampleTarget,
                                     Section, Survey)
+from consult.surveys.facts import refresh_facts
+from consult.surveys.spec import definitions_of
 from consult.surveys.standard import DEFINITIONS, OTHER, STANDARD
 
 MAX_OPTIONS = 40
@@ -243,12 +245,16 @@ def set_definitions(survey: Survey, *, actor, awareness_question_id, awareness_o
         return chosen
 
     before = snapshot(survey, DEFINITION_FIELDS)
+    fact_questions = definitions_of(survey).fact_questions()
     survey.awareness_question_id = choice_q(awareness_question_id, "awareness_question_id")
     survey.awareness_option_ids = opts(survey.awareness_question_id, awareness_option_ids, "awareness_option_ids")
     survey.support_question_id = choice_q(support_question_id, "support_question_id")
     survey.support_option_ids = opts(survey.support_question_id, support_option_ids, "support_option_ids")
     survey.group_question_id = choice_q(group_question_id, "group_question_id")
     survey.distance_question_id = choice_q(distance_question_id, "distance_question_id")
+    _touch(survey)  # the cached structure carries the definitions
+    db.session.flush()
+    refresh_facts(survey, fact_questions)
     _audit(actor, "survey.definitions", survey, survey, before=before, after=snapshot(survey, DEFINITION_FIELDS))
     return survey
 
@@ -299,7 +305,10 @@ def insert_standard(survey: Survey, *, actor) -> list[Section]:
                 q.condition_question_id = src.id
                 q.condition_option_ids = [o.id for o in src.options if o.code in condition[1]]
     db.session.flush()
+    fact_questions = definitions_of(survey).fact_questions()
     _preset_definitions(survey, by_code)
+    db.session.flush()
+    refresh_facts(survey, fact_questions)
     _audit(actor, "survey.insert_standard", survey, survey, after={"questions": len(by_code)})
     return sections
 

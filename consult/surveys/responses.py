@@ -20,7 +20,8 @@ from consult.surveys.answering import answer_rows, choices_fingerprint
 from consult.surveys.builder import SurveyError
 from consult.surveys.models import (Answer, Channel, InvitationCode, ResponseMode, Response, SmsCode,
                                     Survey)
-from consult.surveys.spec import SurveySpec
+from consult.surveys import fast_insert
+from consult.surveys.spec import Definitions, SurveySpec
 
 SMS_TTL = timedelta(minutes=10)
 SMS_MAX_PER_HOUR = 3
@@ -37,17 +38,55 @@ def device_hash(token: str) -> str:
     return keyed_hash(token, "survey-device")
 
 
+class SpecChanged(SurveyError):
+    """The questionnaire changed after this process cached it: reload the structure and retry."""
+
+    def __init__(self):
+        super().__init__("问卷内容刚刚更新，请核对后重新提交。")
+
+
+FACT_COLUMNS = ("group_option_id", "distance_option_id", "aware_option_id", "support_option_id")
+
+
+def facts(spec: SurveySpec, values: dict) -> dict:
+    """The options chosen on the definition questions (group, distance, awareness, support)."""
+    d = spec.definitions or Definitions()
+    return {col: (values.get(qid) or {}).get("option") if qid else None for col, qid in d.fact_questions().items()}
+
+
 def _insert_response(spec: SurveySpec, values: dict, *, channel: Channel, now: datetime, **extra) -> tuple[int, str]:
+    """One response and its answers. Raises SpecChanged (nothing stored) when the survey's
+    version is no longer the one `spec` was built from."""
     rows = answer_rows(spec, values)
     code = new_receipt_code()
     data = dict(survey_id=spec.id, receipt_code=code, channel=channel, submitted_at=now,
                 answers_hash=choices_fingerprint(rows), is_duplicate=False, flags=[], enumerator=None,
                 entered_by_id=None, device_hash=None, client_hash=None, phone_hash=None, invitation_id=None)
     data.update(extra)
-    response_id = db.session.execute(insert(Response).values(**data).returning(Response.id)).scalar_one()
-    if rows:
-        db.session.execute(insert(Answer), [r | {"response_id": response_id, "survey_id": spec.id} for r in rows])
+    data.update(facts(spec, values))
+    if db.session.get_bind().dialect.name == "postgresql":
+        response_id = fast_insert.insert_pg(spec, data, rows)
+    else:
+        response_id = _insert_portable(spec, data, rows)
+    if response_id is None:
+        raise SpecChanged()
     return response_id, code
+
+
+def _insert_portable(spec: SurveySpec, data: dict, rows: list[dict]) -> int | None:
+    current = db.session.execute(select(Survey.version, Survey.created_at).where(Survey.id == spec.id)).first()
+    if current is None or (current.version, current.created_at) != (spec.version, spec.created_at):
+        return None
+    if data.get("device_hash") and not data["is_duplicate"] and db.session.scalar(select(Response.id).where(
+            Response.survey_id == spec.id, Response.device_hash == data["device_hash"]).limit(1)):
+        data["is_duplicate"], data["flags"] = True, ["duplicate_device"]
+    conn = db.session.connection()
+    response_id = conn.execute(insert(Response.__table__).values(**data)
+                               .returning(Response.__table__.c.id)).scalar_one()
+    if rows:
+        conn.execute(insert(Answer.__table__), [r | {"response_id": response_id, "survey_id": spec.id}
+                                                for r in rows])
+    return response_id
 
 
 def submit_online(spec: SurveySpec, values: dict, *, actor, now: datetime, device: str | None,
@@ -59,12 +98,8 @@ def submit_online(spec: SurveySpec, values: dict, *, actor, now: datetime, devic
     if not spec.is_open(now):
         raise SurveyError("该问卷不在填写期内，暂不能提交。")
     extra: dict = {"client_hash": client_hash}
-    if spec.mode == ResponseMode.OPEN:
-        extra["device_hash"] = dev = device_hash(device) if device else None
-        seen = dev and db.session.scalar(select(Response.id).where(
-            Response.survey_id == spec.id, Response.device_hash == dev).limit(1))
-        if seen:
-            extra["is_duplicate"], extra["flags"] = True, ["duplicate_device"]
+    if spec.mode == ResponseMode.OPEN:  # a repeated device is flagged by the INSERT itself
+        extra["device_hash"] = device_hash(device) if device else None
     elif spec.mode == ResponseMode.SMS:
         if not phone:
             raise SurveyError("请先通过短信验证码验证手机号。")

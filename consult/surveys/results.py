@@ -6,6 +6,8 @@ distance band and channel.
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, case, func, select
@@ -13,11 +15,49 @@ from sqlalchemy.orm import aliased
 
 from consult.extensions import db
 from consult.surveys.models import CHANNEL_LABELS, Answer, Channel, QuestionKind, Response, SampleTarget
-from consult.surveys.spec import QSpec, SurveySpec
+from consult.surveys.spec import Definitions, QSpec, SurveySpec
 
 BURST_WINDOW_SECONDS = 600
 BURST_MIN_IDENTICAL = 5
 BURST_MIN_NETWORK = 10
+
+
+_cache: OrderedDict = OrderedDict()
+_cache_lock = threading.Lock()
+CACHE_SURVEYS = 32
+
+
+def cached(spec: SurveySpec, name: str, compute):
+    """Figures are recomputed only when the responses or the structure changed: the key is the
+    structure version and (count, max id) of the responses - one index-only query."""
+    n, last = db.session.execute(select(func.count(), func.max(Response.id))
+                                 .where(Response.survey_id == spec.id)).one()
+    key = (spec.id, spec.created_at, name)
+    stamp = (spec.version, n, last)
+    hit = _cache.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    value = compute()
+    with _cache_lock:
+        _cache[key] = (stamp, value)
+        _cache.move_to_end(key)
+        while len(_cache) > CACHE_SURVEYS * 4:
+            _cache.popitem(last=False)
+    return value
+
+
+def clear_cache() -> None:
+    _cache.clear()
+
+
+def figures(spec: SurveySpec) -> dict:
+    """Everything the results page and the JSON endpoint show, cached (see cached())."""
+    def compute():
+        figs, rows = question_figures(spec), fact_rows(spec)
+        return {"totals": total_responses(spec, rows), "questions": figs, "rates": rates(spec, rows=rows),
+                "flags": flags(spec)}
+    data = cached(spec, "figures", compute)
+    return data | {"targets": targets(spec, None, data["questions"])}  # targets change without a version bump
 
 
 def pct(n: int, d: int) -> float:
@@ -42,12 +82,29 @@ class QuestionFigures:
     other_count: int = 0
 
 
-def total_responses(spec: SurveySpec) -> dict:
-    rows = db.session.execute(select(Response.channel, func.count(), func.sum(case((Response.is_duplicate, 1),
-                                                                                  else_=0)))
-                              .where(Response.survey_id == spec.id).group_by(Response.channel)).all()
-    by_channel = {c: n for c, n, _ in rows}
-    return {"total": sum(by_channel.values()), "duplicates": sum(int(d or 0) for *_, d in rows),
+def fact_rows(spec: SurveySpec) -> list[tuple]:
+    """One GROUP BY over the survey's responses: (channel, group option, distance option, count,
+    duplicates, aware yes, aware answered, support yes, support answered). The rates, their
+    breakdowns and the totals are all sums over these few rows."""
+    d, r = spec.definitions or Definitions(), Response
+
+    def yes(col, ids):
+        return func.coalesce(func.sum(case((col.in_(sorted(ids) or [-1]), 1), else_=0)), 0)
+
+    return db.session.execute(
+        select(r.channel, r.group_option_id, r.distance_option_id, func.count(),
+               func.coalesce(func.sum(case((r.is_duplicate, 1), else_=0)), 0),
+               yes(r.aware_option_id, d.aware_ids), func.count(r.aware_option_id),
+               yes(r.support_option_id, d.support_ids), func.count(r.support_option_id))
+        .where(r.survey_id == spec.id).group_by(r.channel, r.group_option_id, r.distance_option_id)).all()
+
+
+def total_responses(spec: SurveySpec, rows: list[tuple] | None = None) -> dict:
+    rows = fact_rows(spec) if rows is None else rows
+    by_channel: dict = {}
+    for row in rows:
+        by_channel[row[0]] = by_channel.get(row[0], 0) + row[3]
+    return {"total": sum(by_channel.values()), "duplicates": sum(int(row[4]) for row in rows),
             "by_channel": [(CHANNEL_LABELS[c], by_channel.get(c, 0)) for c in Channel]}
 
 
@@ -103,41 +160,41 @@ class Rate:
         return pct(*self.overall)
 
 
-def rate(spec: SurveySpec, name: str, qid: int | None, yes_ids: list[int], group_qid, distance_qid) -> Rate:
+def _sums(rows, key, yes_i: int) -> dict:
+    out: dict = {}
+    for row in rows:
+        y, n = out.get(key(row), (0, 0))
+        out[key(row)] = (y + int(row[yes_i]), n + row[yes_i + 1])
+    return out
+
+
+def rate(spec: SurveySpec, name: str, qid: int | None, yes_ids, rows: list[tuple], yes_i: int) -> Rate:
+    """A rate from the fact rows: yes_i is the column of its yes count (answered follows it)."""
     q = spec.by_id.get(qid) if qid else None
     r = Rate(name, q, [o.label for o in q.options if o.id in set(yes_ids)] if q else [])
     if q is None:
         return r
-    a = aliased(Answer)
-    yes = func.sum(case((a.option_id.in_(yes_ids or [-1]), 1), else_=0))
-    base = select(yes, func.count()).select_from(a).where(a.question_id == qid)
-    y, n = db.session.execute(base).one()
-    r.overall = (int(y or 0), n)
-    for label, by_qid in (("受访者类别", group_qid), ("距离", distance_qid)):
+    r.overall = _sums(rows, lambda row: 0, yes_i).get(0, (0, 0))
+    d = spec.definitions
+    for label, by_qid, col in (("受访者类别", d.group_qid, 1), ("距离", d.distance_qid, 2)):
         bq = spec.by_id.get(by_qid) if by_qid else None
         if bq is None:
             continue
-        g = aliased(Answer)
-        rows = db.session.execute(
-            select(g.option_id, yes, func.count()).select_from(a)
-            .outerjoin(g, and_(g.response_id == a.response_id, g.question_id == by_qid))
-            .where(a.question_id == qid).group_by(g.option_id)).all()
-        found = {oid: (int(yy or 0), nn) for oid, yy, nn in rows}
+        found = _sums(rows, lambda row: row[col], yes_i)
+        unanswered = found.get(None, (0, 0))
         r.by[label] = [(o.label, *found.get(o.id, (0, 0))) for o in bq.options] + \
-            ([("未回答", *found[None])] if None in found else [])
-    rows = db.session.execute(
-        select(Response.channel, yes, func.count()).select_from(a).join(Response, Response.id == a.response_id)
-        .where(a.question_id == qid).group_by(Response.channel)).all()
-    found = {c: (int(yy or 0), nn) for c, yy, nn in rows}
+            ([("未回答", *unanswered)] if unanswered[1] else [])
+    found = _sums(rows, lambda row: row[0], yes_i)
     r.by["渠道"] = [(CHANNEL_LABELS[c], *found.get(c, (0, 0))) for c in Channel]
     return r
 
 
-def rates(spec: SurveySpec, survey) -> list[Rate]:
-    return [rate(spec, "知晓率", survey.awareness_question_id, survey.awareness_option_ids or [],
-                 survey.group_question_id, survey.distance_question_id),
-            rate(spec, "支持率", survey.support_question_id, survey.support_option_ids or [],
-                 survey.group_question_id, survey.distance_question_id)]
+def rates(spec: SurveySpec, survey=None, rows: list[tuple] | None = None) -> list[Rate]:
+    """知晓率 and 支持率 with their breakdowns (definitions from the structure snapshot)."""
+    rows = fact_rows(spec) if rows is None else rows
+    d = spec.definitions or Definitions()
+    return [rate(spec, "知晓率", d.aware_qid, d.aware_ids, rows, 5),
+            rate(spec, "支持率", d.support_qid, d.support_ids, rows, 7)]
 
 
 def crosstab(spec: SurveySpec, q1: int, q2: int) -> dict | None:
@@ -159,12 +216,13 @@ def crosstab(spec: SurveySpec, q1: int, q2: int) -> dict | None:
 
 
 def targets(spec: SurveySpec, survey, figures: list[QuestionFigures]) -> list[tuple[str, int, int, float]]:
-    fig = next((f for f in figures if f.q.id == survey.group_question_id), None)
+    group_qid = (spec.definitions or Definitions()).group_qid
+    fig = next((f for f in figures if f.q.id == group_qid), None)
     if fig is None:
         return []
     got = {b.option_id: b.count for b in fig.bars}
     planned = dict(db.session.execute(select(SampleTarget.option_id, SampleTarget.target)
-                                      .where(SampleTarget.survey_id == survey.id)).all())
+                                      .where(SampleTarget.survey_id == spec.id)).all())
     return [(o.label, planned.get(o.id, 0), got.get(o.id, 0), pct(got.get(o.id, 0), planned.get(o.id, 0)))
             for o in fig.q.options]
 

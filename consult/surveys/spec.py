@@ -72,6 +72,28 @@ class SectionSpec:
 
 
 @dataclass(frozen=True)
+class Definitions:
+    """Questions the rates and breakdowns use, and which options count as aware / supporting."""
+    group_qid: int | None = None
+    distance_qid: int | None = None
+    aware_qid: int | None = None
+    aware_ids: frozenset[int] = frozenset()
+    support_qid: int | None = None
+    support_ids: frozenset[int] = frozenset()
+
+    def fact_questions(self) -> dict[str, int | None]:
+        """Response column -> the question whose chosen option it copies."""
+        return {"group_option_id": self.group_qid, "distance_option_id": self.distance_qid,
+                "aware_option_id": self.aware_qid, "support_option_id": self.support_qid}
+
+
+def definitions_of(survey: Survey) -> Definitions:
+    return Definitions(survey.group_question_id, survey.distance_question_id, survey.awareness_question_id,
+                       frozenset(survey.awareness_option_ids or ()), survey.support_question_id,
+                       frozenset(survey.support_option_ids or ()))
+
+
+@dataclass(frozen=True)
 class SurveySpec:
     id: int
     version: int
@@ -84,6 +106,8 @@ class SurveySpec:
     opens_at: datetime
     closes_at: datetime
     sections: tuple[SectionSpec, ...]
+    created_at: datetime | None = None  # with version: the cache key (ids can be reused)
+    definitions: Definitions | None = None
     by_id: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -120,7 +144,8 @@ def build_spec(survey: Survey) -> SurveySpec:
                 rows=tuple(_opt(o) for o in opts if o.is_row), section_index=si))
         sections.append(SectionSpec(si, s.id, s.title, s.description, tuple(qs)))
     spec = SurveySpec(survey.id, survey.version, survey.matter_id, survey.notice_id, survey.title, survey.intro,
-                      survey.status, survey.mode, survey.opens_at, survey.closes_at, tuple(sections))
+                      survey.status, survey.mode, survey.opens_at, survey.closes_at, tuple(sections),
+                      survey.created_at, definitions_of(survey))
     spec.by_id.update({q.id: q for q in spec.questions})
     return spec
 
@@ -146,6 +171,13 @@ def load_spec(survey_id: int) -> SurveySpec | None:
     with _lock:
         _cache[survey_id] = (key, spec)
     return spec
+
+
+def cached_spec(survey_id: int) -> SurveySpec | None:
+    """The cached structure without asking the database (the submit path: its INSERT checks the
+    version and refuses a stale one, see responses.SpecChanged); loads it when not cached."""
+    cached = _cache.get(survey_id)
+    return cached[1] if cached is not None else load_spec(survey_id)
 
 
 def clear_cache() -> None:

@@ -31,9 +31,7 @@ def _load(survey_id: int):
 
 
 def figures(survey, spec) -> dict:
-    figs = results.question_figures(spec)
-    return {"totals": results.total_responses(spec), "questions": figs, "rates": results.rates(spec, survey),
-            "targets": results.targets(spec, survey, figs), "flags": results.flags(spec)}
+    return results.figures(spec)
 
 
 @bp.route("/surveys/<int:survey_id>/results")
@@ -41,7 +39,7 @@ def survey_results(survey_id: int):
     survey, spec = _load(survey_id)
     data = figures(survey, spec)
     q1, q2 = request.args.get("x", type=int), request.args.get("y", type=int)
-    ct = results.crosstab(spec, q1, q2) if q1 and q2 else None
+    ct = results.cached(spec, f"crosstab:{q1}:{q2}", lambda: results.crosstab(spec, q1, q2)) if q1 and q2 else None
     choice_qs = [q for q in spec.questions if q.is_choice and q.kind.value != "matrix"]
     return render_template("surveys/staff_results.html", survey=survey, matter=survey.matter, spec=spec, ct=ct,
                            x=q1, y=q2, choice_qs=choice_qs, can_personal=can(current_user, "matter.personal_data", survey),

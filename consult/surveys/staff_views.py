@@ -298,9 +298,17 @@ def entry(survey_id: int):
         res = read_answers(spec, data.getlist)
         errors = res.errors
         if meta.validate_on_submit() and not errors:
-            rid, code = responses.enter_paper(survey, spec, res.values, actor=current_user,
-                                              channel=Channel(meta.channel.data), enumerator=meta.enumerator.data,
-                                              now=utcnow())
+            try:
+                rid, code = responses.enter_paper(survey, spec, res.values, actor=current_user,
+                                                  channel=Channel(meta.channel.data),
+                                                  enumerator=meta.enumerator.data, now=utcnow())
+            except SurveyError as exc:  # e.g. the questionnaire changed meanwhile
+                db.session.rollback()
+                errors = {exc.field or "_form": str(exc)}
+                flash(str(exc), "error")
+                return render_template("surveys/staff_entry.html", survey=survey, matter=survey.matter,
+                                       spec=load_spec(survey.id), meta=meta, data=data, errors=errors,
+                                       import_form=ImportForm(formdata=None), import_errors=[]), 422
             commit()
             flash(f"已录入一份问卷，回执码 {code[:5]}-{code[5:]}。可继续录入下一份。", "success")
             return redirect(url_for("surveys_staff.entry", survey_id=survey.id, channel=meta.channel.data,

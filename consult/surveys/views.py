@@ -18,7 +18,7 @@ from consult.surveys import flow, responses
 from consult.surveys.builder import SurveyError
 from consult.surveys.models import ResponseMode, Survey, SurveyStatus
 from consult.surveys.receipts import receipt_items
-from consult.surveys.spec import SurveySpec, load_spec
+from consult.surveys.spec import SurveySpec, cached_spec, load_spec
 
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
 DEVICE_COOKIE = "sv_device"
@@ -32,8 +32,8 @@ def _code_limit():
     return current_app.config.get("RATE_LIMIT_SURVEY_CODES", "5 per minute;30 per day")
 
 
-def _spec_or_404(survey_id: int) -> SurveySpec:
-    spec = load_spec(survey_id)
+def _spec_or_404(survey_id: int, cached: bool = False) -> SurveySpec:
+    spec = cached_spec(survey_id) if cached else load_spec(survey_id)
     if spec is None:
         abort(404)
     if spec.status != SurveyStatus.PUBLISHED and not can(current_user, "matter.view", spec):
@@ -131,17 +131,33 @@ def _page(spec, data, page, errors=None, status=200):
 @bp.route("/<int:survey_id>/fill", methods=["GET", "POST"])
 @limiter.limit(_limit, methods=["POST"])
 def fill(survey_id: int):
+    if request.method == "POST":  # the cached structure; the INSERT refuses a stale one
+        for cached in (True, False):
+            try:
+                return _fill_post(_spec_or_404(survey_id, cached=cached))
+            except responses.SpecChanged as exc:
+                db.session.rollback()
+                message = str(exc)
+        flash(message, "error")
+        return redirect(url_for("surveys.start", survey_id=survey_id))
     spec = _spec_or_404(survey_id)
+    if not spec.is_open(utcnow()):
+        return _start(spec)
+    if not _gate_ok(spec):
+        return redirect(url_for("surveys.start", survey_id=spec.id))
+    return _page(spec, MultiDict(), 0)
+
+
+def _fill_post(spec: SurveySpec):
     now = utcnow()
     if not spec.is_open(now):
         return _start(spec)
     if not _gate_ok(spec):
         return redirect(url_for("surveys.start", survey_id=spec.id))
-    if request.method == "GET" or not spec.sections:
+    if not spec.sections:
         return _page(spec, MultiDict(), 0)
     data = request.form
-    action = data.get("_action", "next")
-    st = flow.step(spec, data.getlist, page=data.get("_page", 0, type=int) or 0, action=action)
+    st = flow.step(spec, data.getlist, page=data.get("_page", 0, type=int) or 0, action=data.get("_action", "next"))
     if not st.done:
         return _page(spec, data, st.page, st.result.errors, 422 if st.result.errors else 200)
     g = _gate(spec)
@@ -150,12 +166,15 @@ def fill(survey_id: int):
                                           device=request.cookies.get(DEVICE_COOKIE),
                                           client_hash=client_fingerprint(), phone=g.get("phone"),
                                           invitation_id=g.get("inv"))
+    except responses.SpecChanged:
+        raise
     except SurveyError as exc:
         db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("surveys.start", survey_id=spec.id))
     commit()
-    session.pop(f"sv{spec.id}", None)
+    if f"sv{spec.id}" in session:
+        session.pop(f"sv{spec.id}")
     return redirect(url_for("surveys.receipt", code=code, new=1))
 
 
