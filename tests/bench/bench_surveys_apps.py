@@ -11,17 +11,19 @@ from sqlalchemy import Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 DB_URL = os.environ["BENCH_DATABASE_URL"]
+PRE_PING = os.environ.get("BENCH_PRE_PING", "1") == "1"  # the same engine settings for both apps
 
 
 def _consult():
     from consult import create_app
 
     return create_app({"DATABASE_URL": DB_URL, "SECRET_KEY": "bench-secret-key", "ENV": "bench",
-                       "RATELIMIT_ENABLED": False, "LOG_LEVEL": "WARNING"})
+                       "RATELIMIT_ENABLED": False, "LOG_LEVEL": "WARNING", "DB_POOL_PRE_PING": PRE_PING})
 
 
 bare_app = Flask("bare")
 bare_app.config["SQLALCHEMY_DATABASE_URI"] = DB_URL
+bare_app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": PRE_PING, "pool_recycle": 1800}  # as consult's
 bare_db = SQLAlchemy(bare_app)
 
 

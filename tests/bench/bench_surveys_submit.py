@@ -1,8 +1,11 @@
 """Benchmark: residents submitting the standard questionnaire vs a bare one-row insert.
 
-gunicorn (2 sync workers) + PostgreSQL, 32 concurrent client threads over loopback,
-bounded by count and time. Prints throughput, p50/p99, the ratios, and checks that the
-rows in the database equal the successful responses.
+gunicorn (2 sync workers each) + PostgreSQL, 32 concurrent client threads over loopback.
+Both servers run side by side with the same engine settings (pool_pre_ping on or off, see
+BENCH_PRE_PING: "1", "0" or "1,0" for both) and are loaded in turn - bare, survey, bare,
+survey, ... (BENCH_ROUNDS rounds) - because the machine is shared; the figures are medians over
+the rounds and the ratios are of the medians (each round's ratios are printed too). Checks
+that the rows in the database equal the successful responses.
 
   BENCH_DATABASE_URL=postgresql+psycopg://root@127.0.0.1:5432/test_surveys \
   .venv/bin/python tests/bench/bench_surveys_submit.py
@@ -24,7 +27,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 DB_URL = os.environ.setdefault("BENCH_DATABASE_URL", "postgresql+psycopg://root@127.0.0.1:5432/test_surveys")
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", 32))
-REQUESTS = int(os.environ.get("BENCH_REQUESTS", 4000))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", 3000))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
+PRE_PING = os.environ.get("BENCH_PRE_PING", "1,0").split(",")
 MAX_SECONDS = float(os.environ.get("BENCH_SECONDS", 60))
 WARMUP = 100
 
@@ -60,8 +65,9 @@ def setup() -> int:
         return survey.id
 
 
-def start(target: str, port: int) -> subprocess.Popen:
-    env = dict(os.environ, BENCH_APP="consult" if "consult" in target else "bare", PYTHONPATH=str(ROOT))
+def start(target: str, port: int, pre_ping: str) -> subprocess.Popen:
+    env = dict(os.environ, BENCH_APP="consult" if "consult" in target else "bare", PYTHONPATH=str(ROOT),
+               BENCH_PRE_PING=pre_ping)
     proc = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}",
                              "--log-level", "warning", target], cwd=ROOT, env=env)
     for _ in range(100):
@@ -168,33 +174,67 @@ def count_rows(survey_id: int) -> tuple[int, int]:
     return survey, bare
 
 
+TARGETS = {"bare": ("tests.bench.bench_surveys_apps:bare_app", bare_request),
+           "survey": ("tests.bench.bench_surveys_apps:consult_app", None)}
+
+
+def median(xs):
+    xs = sorted(xs)
+    return xs[len(xs) // 2] if len(xs) % 2 else (xs[len(xs) // 2 - 1] + xs[len(xs) // 2]) / 2
+
+
+def measure(survey_id: int, pre_ping: str) -> dict:
+    """Both servers up; warm each, then alternate bare and survey runs. Returns ok counts and medians."""
+    makers = {"bare": bare_request, "survey": survey_request_factory(survey_id)}
+    procs, ports, runs, ok = {}, {}, {"bare": [], "survey": []}, {"bare": 0, "survey": 0}
+    try:
+        for name, (target, _) in TARGETS.items():
+            ports[name] = free_port()
+            procs[name] = start(target, ports[name], pre_ping)
+        for name in TARGETS:
+            ok[name] += run(ports[name], makers[name], WARMUP)["ok"]
+        for i in range(ROUNDS):
+            for name in TARGETS:
+                r = run(ports[name], makers[name], REQUESTS)
+                ok[name] += r["ok"]
+                runs[name].append(r)
+                print(f"  pre_ping={pre_ping} round {i + 1} {name:6s} ok={r['ok']:5d} failed={r['failed']:3d} "
+                      f"{r['rps']:7.1f} req/s  p50={r['p50']:6.1f} ms  p99={r['p99']:6.1f} ms", flush=True)
+            b, s = runs["bare"][-1], runs["survey"][-1]
+            print(f"  round {i + 1} ratios: throughput {s['rps'] / b['rps']:.2f}  p99 {s['p99'] / b['p99']:.2f}")
+    finally:
+        for proc in procs.values():
+            proc.terminate()
+            proc.wait(10)
+    med = {name: {k: median([r[k] for r in rs]) for k in ("rps", "p50", "p99")} for name, rs in runs.items()}
+    failed = {name: sum(r["failed"] for r in rs) for name, rs in runs.items()}
+    return {"ok": ok, "median": med, "failed": failed}
+
+
 def main() -> None:
     survey_id = setup()
     build_form(survey_id)
-    results = {}
-    for name, target, make in (("bare", "tests.bench.bench_surveys_apps:bare_app", bare_request),
-                               ("survey", "tests.bench.bench_surveys_apps:consult_app",
-                                survey_request_factory(survey_id))):
-        port = free_port()
-        proc = start(target, port)
-        try:
-            warm = run(port, make, WARMUP)
-            results[name] = run(port, make, REQUESTS)
-            results[name]["warm_ok"] = warm["ok"]
-        finally:
-            proc.terminate()
-            proc.wait(10)
+    print(f"clients={CLIENTS} requests={REQUESTS} per run, {ROUNDS} rounds (+{WARMUP} warm-up each), "
+          f"gunicorn sync x2 per app, PostgreSQL", flush=True)
+    ok = {"bare": 0, "survey": 0}
+    summary = []
+    for pre_ping in PRE_PING:
+        m = measure(survey_id, pre_ping)
+        for name in ok:
+            ok[name] += m["ok"][name]
+        summary.append((pre_ping, m))
+    for pre_ping, m in summary:
+        b, s = m["median"]["bare"], m["median"]["survey"]
+        print(f"pool_pre_ping={'on' if pre_ping == '1' else 'off'} (both apps), medians of {ROUNDS} alternating rounds:")
+        for name, r in m["median"].items():
+            print(f"  {name:7s} {r['rps']:7.1f} req/s  p50={r['p50']:6.1f} ms  p99={r['p99']:6.1f} ms  "
+                  f"failed={m['failed'][name]}")
+        print(f"  throughput ratio survey/bare = {s['rps'] / b['rps']:.2f} (target >= 0.60)")
+        print(f"  p99 ratio survey/bare        = {s['p99'] / b['p99']:.2f} (target <= 1.50)")
     survey_rows, bare_rows = count_rows(survey_id)
-    b, s = results["bare"], results["survey"]
-    print(f"clients={CLIENTS} requests={REQUESTS} (+{WARMUP} warm-up each) gunicorn sync x2, PostgreSQL")
-    for name, r in results.items():
-        print(f"{name:7s} ok={r['ok']:5d} failed={r['failed']:3d} {r['rps']:7.1f} req/s  "
-              f"p50={r['p50']:6.1f} ms  p99={r['p99']:6.1f} ms  ({r['seconds']:.1f} s)")
-    print(f"throughput ratio survey/bare = {s['rps'] / b['rps']:.2f} (target >= 0.60)")
-    print(f"p99 ratio survey/bare       = {s['p99'] / b['p99']:.2f} (target <= 1.50)")
-    s_ok, b_ok = s["ok"] + s["warm_ok"], b["ok"] + b["warm_ok"]
-    print(f"rows: survey_responses={survey_rows} successful={s_ok} {'OK' if survey_rows == s_ok else 'MISMATCH'}; "
-          f"bench_rows={bare_rows} successful={b_ok} {'OK' if bare_rows == b_ok else 'MISMATCH'}")
+    print(f"rows: survey_responses={survey_rows} successful={ok['survey']} "
+          f"{'OK' if survey_rows == ok['survey'] else 'MISMATCH'}; "
+          f"bench_rows={bare_rows} successful={ok['bare']} {'OK' if bare_rows == ok['bare'] else 'MISMATCH'}")
 
 
 if __name__ == "__main__":
