@@ -68,18 +68,24 @@ def test_minhash_signatures_reflect_similarity():
 def test_featurise_uses_persistent_cache(tmp_path, spec):
     path = tmp_path / "tok.cache"
     texts = ["垃圾中转站臭味", "补偿标准太低", "垃圾中转站臭味"]
-    toks1, sigs1, stats1 = tokenise.featurise(texts, "rjieba", spec, str(path))
+    clean1, toks1, sigs1, stats1 = tokenise.featurise(texts, "rjieba", spec, str(path))
     assert stats1["cache_hits"] == 0 and stats1["tokenised"] == 2  # identical texts done once
     assert path.exists()
-    toks2, sigs2, stats2 = tokenise.featurise(texts + ["新的文本噪音"], "rjieba", spec, str(path))
+    clean2, toks2, sigs2, stats2 = tokenise.featurise(texts + ["新的文本噪音"], "rjieba", spec, str(path))
     assert stats2["cache_hits"] == 3 and stats2["tokenised"] == 1
-    assert toks2[:3] == toks1 and np.array_equal(sigs2[:3], sigs1)
+    assert toks2[:3] == toks1 and clean2[:3] == clean1 and np.array_equal(sigs2[:3], sigs1)
+
+
+def test_featurise_returns_scrubbed_text_and_tokens(spec):
+    cleaned, toks, _, _ = tokenise.featurise(["电话１３８１２３４５６７８，垃圾中转站太臭！！"], "rjieba", spec)
+    assert cleaned == ["电话[手机号],垃圾中转站太臭!"]
+    assert "垃圾中转站" in toks[0].split() and "13812345678" not in toks[0]
 
 
 def test_cache_from_another_dictionary_is_ignored(tmp_path, spec):
     path = tmp_path / "tok.cache"
     tokenise.featurise(["垃圾中转站臭味"], "rjieba", spec, str(path))
-    _, _, stats = tokenise.featurise(["垃圾中转站臭味"], "jieba", spec, str(path))
+    *_, stats = tokenise.featurise(["垃圾中转站臭味"], "jieba", spec, str(path))
     assert stats["cache_hits"] == 0
 
 
@@ -87,8 +93,8 @@ def test_parallel_and_serial_tokenisation_agree(spec):
     texts = [f"第{i}号楼旁边垃圾中转站臭味严重，补偿标准太低{i % 7}" for i in range(300)]
     serial = tokenise.featurise(texts, "rjieba", spec, None, workers=1)
     parallel = tokenise.featurise(texts, "rjieba", spec, None, workers=2, parallel_min_docs=10)
-    assert serial[0] == parallel[0]
-    assert np.array_equal(serial[1], parallel[1])
+    assert serial[0] == parallel[0] and serial[1] == parallel[1]
+    assert np.array_equal(serial[2], parallel[2])
 
 
 def test_masked_places_stay_one_token(spec):

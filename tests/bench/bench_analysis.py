@@ -152,7 +152,7 @@ def tokenisation_throughput(texts: list[str]) -> None:
     print(f"  raw rjieba.cut                   {kb / rt / 1024:7.2f} MB/s  {len(texts) / rt:9.0f} texts/s")
     print(f"  engine tokens, jieba backend     {kb / jet / 1024:7.2f} MB/s  {len(texts) / jet:9.0f} texts/s")
     print(f"  engine tokens, rjieba backend    {kb / et / 1024:7.2f} MB/s  {len(texts) / et:9.0f} texts/s")
-    print(f"  engine featurise (tokens+MinHash){kb / ft / 1024:7.2f} MB/s  {len(texts) / ft:9.0f} texts/s")
+    print(f"  engine featurise (clean+tokens+MinHash) {kb / ft / 1024:5.2f} MB/s  {len(texts) / ft:9.0f} texts/s")
 
 
 def main() -> None:

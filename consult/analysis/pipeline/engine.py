@@ -11,7 +11,6 @@ import numpy as np
 from . import cluster as cluster_mod
 from . import dedup, describe, keywords as kw, resources, tokenise, vectorise
 from .model import AnalysisResult, Document, DuplicateGroup, Escalation, Params, RiskPoint
-from .normalise import clean
 
 PIPELINE_VERSION = "0.1.0"
 EXCERPT_CHARS = 160
@@ -47,19 +46,19 @@ def run(docs: Sequence[Document], params: Params | None = None, progress: Progre
     if len(set(ids)) != len(ids):
         raise ValueError("document ids must be unique")
     n = len(docs)
-    tell("normalise", 0, n)
-    bodies = [clean(d.text) for d in docs]
-    titles = [clean(d.title) if d.title else "" for d in docs]
-    full = [f"{t}\n{b}" if t else b for t, b in zip(titles, bodies)]
-    t = lap("normalise", t0)
+    # raw title + body; normalising, scrubbing and tokenising happen together (cached, in parallel)
+    raw_titles = [d.title.strip() if d.title and d.title.strip() else "" for d in docs]
+    raw_full = [f"{t}\n{d.text}" if t else d.text for t, d in zip(raw_titles, docs)]
+    title_idx = [i for i in range(n) if raw_titles[i]]
+    batch = raw_full + [raw_titles[i] for i in title_idx]
+    t = lap("prepare", t0)
 
     spec = resources.dictionary_spec(params.user_dict)
     cache_path = params.cache_path or os.environ.get("CONSULT_ANALYSIS_CACHE") or None
-    title_idx = [i for i in range(n) if titles[i]]
-    batch = full + [titles[i] for i in title_idx]
-    token_lists, sigs, tok_stats = tokenise.featurise(
+    cleaned, token_lists, sigs, tok_stats = tokenise.featurise(
         batch, params.tokenizer, spec, cache_path, params.workers, params.parallel_min_docs, progress
     )
+    full = cleaned[:n]  # normalised and scrubbed: the only text that reaches the output
     doc_tokens = token_lists[:n]  # space-joined strings
     if params.title_repeat > 1:
         for j, i in enumerate(title_idx):
@@ -69,7 +68,7 @@ def run(docs: Sequence[Document], params: Params | None = None, progress: Progre
 
     # --- near-duplicates: units are groups of copies, represented by their first member
     tell("duplicates")
-    compacts = [tokenise.compact(b) for b in bodies]
+    compacts = [tokenise.compact(f) for f in full]
     roots = dedup.group_duplicates(compacts, sigs, params.dup_threshold)
     groups = dedup.groups_from_roots(roots)
     unit_heads = sorted(groups)  # first member of each group, input order

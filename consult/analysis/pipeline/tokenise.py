@@ -27,9 +27,10 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 from . import resources
+from .normalise import clean
 
 # Bump when tokenisation or signature computation changes: old cache entries die.
-FEATURE_VERSION = "tok4"
+FEATURE_VERSION = "tok5"
 N_PERM = 32
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -182,7 +183,7 @@ def text_key(text: str) -> bytes:
 
 
 class TokenCache:
-    """Persistent cache: text hash -> (tokens, MinHash signature).
+    """Persistent cache: raw text hash -> (clean text, tokens, MinHash signature).
 
     One file holds entries for one namespace (feature version, tokenizer backend,
     dictionary hash); a file written under another namespace is ignored and
@@ -193,7 +194,7 @@ class TokenCache:
         self.path = Path(path) if path else None
         self.namespace = namespace
         self.max_entries = max_entries
-        self.entries: dict[bytes, tuple[str, bytes]] = {}
+        self.entries: dict[bytes, tuple[str, str, bytes]] = {}
         self.dirty = False
         if self.path and self.path.exists():
             try:
@@ -207,7 +208,7 @@ class TokenCache:
     def get(self, key: bytes):
         return self.entries.get(key)
 
-    def put(self, key: bytes, value: tuple[str, bytes]) -> None:
+    def put(self, key: bytes, value: tuple[str, str, bytes]) -> None:
         self.entries[key] = value
         self.dirty = True
 
@@ -240,14 +241,16 @@ def _init_worker(backend: str, spec: resources.DictionarySpec) -> None:
     _WORKER = Segmenter(backend, spec)
 
 
-def _process_chunk(texts: list[str], seg: Segmenter | None = None) -> list[tuple[str, bytes]]:
+def _process_chunk(raw: list[str], seg: Segmenter | None = None) -> list[tuple[str, str, bytes]]:
+    """Normalise + scrub, tokenise and sign a chunk of raw texts."""
     seg = seg or _WORKER
     assert seg is not None
+    texts = [clean(t) for t in raw]
     sigs = minhash_signatures(texts)
-    return [(" ".join(seg.content_tokens(t)), sigs[i].tobytes()) for i, t in enumerate(texts)]
+    return [(t, " ".join(seg.content_tokens(t)), sigs[i].tobytes()) for i, t in enumerate(texts)]
 
 
-def _pool_chunk(texts: list[str]) -> list[tuple[str, bytes]]:
+def _pool_chunk(texts: list[str]) -> list[tuple[str, str, bytes]]:
     return _process_chunk(texts)
 
 
@@ -259,12 +262,15 @@ def featurise(
     workers: int = 0,
     parallel_min_docs: int = 20000,
     progress: Callable[[str, int, int], None] | None = None,
-) -> tuple[list[str], np.ndarray, dict]:
-    """Tokens (space-joined) and MinHash signatures for each text, using the cache and worker processes."""
+) -> tuple[list[str], list[str], np.ndarray, dict]:
+    """Clean text, tokens (space-joined) and MinHash signature for each raw text.
+
+    Uses the persistent cache (keyed by the raw text's hash) and worker processes.
+    """
     namespace = f"{FEATURE_VERSION}|{backend}|{spec.digest}|{N_PERM}"
     cache = TokenCache(cache_path, namespace)
     keys = [text_key(t) for t in texts]
-    results: list[tuple[str, bytes] | None] = [cache.get(k) for k in keys]
+    results: list[tuple[str, str, bytes] | None] = [cache.get(k) for k in keys]
     missing = [i for i, r in enumerate(results) if r is None]
     # identical texts are processed once
     todo: dict[bytes, int] = {}
@@ -274,7 +280,7 @@ def featurise(
     n_workers = workers or (os.cpu_count() or 1)
     chunk = 2000
     chunks = [[texts[i] for i in todo_idx[s : s + chunk]] for s in range(0, len(todo_idx), chunk)]
-    computed: list[tuple[str, bytes]] = []
+    computed: list[tuple[str, str, bytes]] = []
     done = 0
     if len(todo_idx) >= parallel_min_docs and n_workers > 1 and len(chunks) > 1:
         methods = multiprocessing.get_all_start_methods()
@@ -299,7 +305,8 @@ def featurise(
     for i in missing:
         results[i] = fresh[keys[i]]
     cache.save(keep=keys)
-    tokens = [r[0] for r in results]  # type: ignore[index]  # space-joined
-    sigs = np.frombuffer(b"".join(r[1] for r in results), dtype=np.uint32).reshape(len(texts), N_PERM)  # type: ignore[index]
+    cleaned = [r[0] for r in results]  # type: ignore[index]
+    tokens = [r[1] for r in results]  # type: ignore[index]  # space-joined
+    sigs = np.frombuffer(b"".join(r[2] for r in results), dtype=np.uint32).reshape(len(texts), N_PERM)  # type: ignore[index]
     stats = {"texts": len(texts), "cache_hits": len(texts) - len(missing), "tokenised": len(todo_idx)}
-    return tokens, sigs, stats
+    return cleaned, tokens, sigs, stats
