@@ -38,11 +38,11 @@
 
   // Seats page: recompute the planned shares as the organiser types the seat numbers.
   function setupLiveMeter() {
-    var table = document.querySelector(".h-cat-table");
+    var table = document.querySelector(".h-cat-list");
     var meterBox = document.getElementById("planned-meter");
     if (!table || !meterBox) return;
     var rules = JSON.parse(table.getAttribute("data-rules") || "[]");
-    var rows = Array.prototype.slice.call(table.querySelectorAll("tbody tr[data-code]"));
+    var rows = Array.prototype.slice.call(table.querySelectorAll("[data-code]"));
     var blocks = meterBox.querySelectorAll(".h-rule");
     function seatsOf(row) {
       var input = row.querySelector(".h-seats-input input");
@@ -62,13 +62,14 @@
         if (!block) return;
         var members = 0;
         rule.categories.forEach(function (code) {
-          var row = table.querySelector('tr[data-code="' + code + '"]');
+          var row = table.querySelector('[data-code="' + code + '"]');
           if (row && row.getAttribute("data-counts") === "yes") members += counts[code] || 0;
         });
         var share = total ? Math.round(1000 * members / total) / 10 : 0;
         var ok = !total || (rule.min_share == null || members * 100 >= rule.min_share * total) &&
                  (rule.max_share == null || members * 100 <= rule.max_share * total);
         block.querySelector("strong").textContent = share + "%";
+        block.querySelector(".h-mt").textContent = members + " / " + total + " 人";
         block.querySelector("meter").value = share;
         var badge = block.querySelector(".badge");
         badge.textContent = ok ? "符合" : "不符合";

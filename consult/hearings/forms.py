@@ -71,7 +71,8 @@ class RulesForm(FlaskForm):
 
 
 class CheckInForm(FlaskForm):
-    code = StringField(_l("入场码"), validators=[NotBlank(_l("请输入入场码。")), MaxChars(100), SafeText()])
+    code = StringField(_l("入场码"), validators=[NotBlank(_l("请输入入场码。")), MaxChars(100), SafeText()],
+                       render_kw={"autofocus": True, "autocomplete": "off", "autocapitalize": "characters"})
 
 
 class MinutesForm(FlaskForm):
@@ -97,12 +98,14 @@ class SummaryForm(FlaskForm):
 # --- residents ---------------------------------------------------------------------------
 class PhoneForm(FlaskForm):
     phone = StringField(_l("手机号"), filters=[normalise_mobile],
-                        validators=[NotBlank(_l("请填写手机号。")), MobileNumber()])
+                        validators=[NotBlank(_l("请填写手机号。")), MobileNumber()],
+                        render_kw={"type": "tel", "autocomplete": "tel", "inputmode": "tel"})
     website = StringField(_l("请勿填写此项"), validators=[Honeypot()])
 
 
 class RegistrationForm(FlaskForm):
-    code = StringField(_l("短信验证码"), validators=[NotBlank(_l("请填写短信验证码。")), MaxChars(10), SafeText()])
+    code = StringField(_l("短信验证码"), validators=[NotBlank(_l("请填写短信验证码。")), MaxChars(10), SafeText()],
+                       render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"})
     name = _text(_l("姓名"), 50, required=True)
     category = RadioField(_l("报名类别"), choices=[], validate_choice=False,
                           validators=[InputRequired(_l("请选择报名类别。"))])

@@ -172,7 +172,7 @@ def _render_seats(m, *, failed=None, new_form=None, rules_form=None, status=200)
     counts = drawing.seat_counts(m)
     return render_template(
         "hearings/staff_seats.html", m=m, can_manage=can(current_user, "matter.manage", m), failed=failed or {},
-        new_form=new_form or CategoryForm(formdata=None), CategoryForm=CategoryForm,
+        new_form=new_form or CategoryForm(formdata=None, prefix="new"), CategoryForm=CategoryForm,
         rules_form=rules_form or RulesForm(formdata=None, rules=rules.rules_text(m.rules or [])),
         planned=rules.composition(m, {c.code: c.seats for c in m.categories}),
         current=rules.composition(m, counts), counts=counts), status
@@ -190,7 +190,7 @@ def _category_values(form: CategoryForm) -> dict:
 @bp.route("/hearings/<int:meeting_id>/categories", methods=["POST"])
 def category_add(meeting_id: int):
     m = _load(meeting_id)
-    form = CategoryForm()
+    form = CategoryForm(prefix="new")
     if form.validate_on_submit():
         try:
             schedule.save_category(m, actor=current_user, category=None, **_category_values(form))
@@ -208,7 +208,7 @@ def category_add(meeting_id: int):
 def category_save(category_id: int):
     category = db.get_or_404(SeatCategory, category_id)
     require(current_user, "matter.manage", category)
-    m, form = category.meeting, CategoryForm()
+    m, form = category.meeting, CategoryForm(prefix=f"c{category_id}")
     if form.validate_on_submit():
         try:
             schedule.save_category(m, actor=current_user, category=category, **_category_values(form))

@@ -72,7 +72,12 @@ def _details(w):
     return f"/hearings/{_m(w).id}/register/details"
 
 
-CAT = {"name": "新类别", "seats": "0", "min_seats": "0"}
+CAT = {"new-name": "新类别", "new-seats": "0", "new-min_seats": "0"}
+
+
+def _cat_save(w):
+    c = hf.category(_m(w), "media")
+    return {f"c{c.id}-name": "媒体", f"c{c.id}-seats": "1", f"c{c.id}-min_seats": "0"}
 
 CASES = [
     Case("hearings_staff.meeting_new", lambda w: f"/staff/matters/{w['matter'].id}/hearings/new", ORG, _meeting_form),
@@ -84,7 +89,7 @@ CASES = [
     Case("hearings_staff.official_delete", _official, ORG),
     Case("hearings_staff.category_add", _url("/categories"), ORG, lambda w: CAT),
     Case("hearings_staff.category_save", lambda w: f"/staff/categories/{hf.category(_m(w), 'media').id}", ORG,
-         lambda w: dict(CAT, name="媒体", seats="1")),
+         _cat_save),
     Case("hearings_staff.category_delete", lambda w: f"/staff/categories/{hf.category(_m(w), 'media').id}/delete", ORG),
     Case("hearings_staff.rules_save", _url("/rules"), ORG, lambda w: {"rules": "affected >= 50"}),
     Case("hearings_staff.seed_publish", _url("/seed"), ORG),

@@ -145,7 +145,7 @@ def test_staff_text_fields(client, strings):
             assert o.organisation == s
             db.session.delete(o)  # keep the meeting's lists short: the loop is about the fields
         before = count(SeatCategory)
-        resp = client.post(f"/staff/hearings/{m.id}/categories", data={"name": s, "seats": "0", "min_seats": "0"})
+        resp = client.post(f"/staff/hearings/{m.id}/categories", data={"new-name": s, "new-seats": "0", "new-min_seats": "0"})
         c = db.session.scalars(select(SeatCategory).order_by(SeatCategory.id.desc()).limit(1)).first()
         if _kept(resp, s, "category", SeatCategory, before, c.name if count(SeatCategory) > before else None):
             db.session.delete(c)

@@ -63,6 +63,7 @@ def test_resident_registers_gets_receipt_and_cancels(client, w):
     assert r.status_code == 422 and "已报名" in r.get_data(as_text=True)
     assert client.get(f"/hearings/lookup?code={reg.receipt_code.lower()}").status_code == 302
     assert client.get("/hearings/lookup?code=NOPE").status_code == 404
+    assert "确认取消报名" in receipt
     r = client.post(f"/hearings/r/{reg.receipt_code}/cancel")
     assert r.status_code == 302
     db.session.refresh(reg)
@@ -187,3 +188,27 @@ def test_csrf_is_required(client, w, csrf):
     assert client.post(f"/hearings/{m.id}/register", data={"phone": "13912345678"}).status_code == 400
     login(client, w["organiser"])
     assert client.post(f"/staff/hearings/{m.id}/seed").status_code == 400
+
+
+def test_seats_and_rules_through_the_forms(client, w):
+    m = hf.meeting(w, capacity=20)
+    login(client, w["organiser"])
+    heads = hf.category(m, "heads")
+    r = client.post(f"/staff/categories/{heads.id}", data={f"c{heads.id}-name": "部门负责人", f"c{heads.id}-seats": "1",
+                                                          f"c{heads.id}-min_seats": "1", f"c{heads.id}-counts_in_share": "y",
+                                                          f"c{heads.id}-is_public": "y"})
+    assert r.status_code == 302
+    db.session.refresh(heads)
+    assert (heads.name, heads.seats, heads.min_seats) == ("部门负责人", 1, 1)
+    r = client.post(f"/staff/categories/{heads.id}", data={f"c{heads.id}-name": "部门负责人", f"c{heads.id}-seats": "50",
+                                                          f"c{heads.id}-min_seats": "0"})
+    assert r.status_code == 422 and "超过会议容量" in r.get_data(as_text=True)
+    r = client.post(f"/staff/hearings/{m.id}/categories", data={"new-name": "村民小组长", "new-seats": "0",
+                                                               "new-min_seats": "0", "new-counts_in_share": "y"})
+    assert r.status_code == 302 and hf.category(db.session.get(type(m), m.id), "c8").name == "村民小组长"
+    r = client.post(f"/staff/hearings/{m.id}/rules", data={"rules": "affected >= 50\nheads, figures <= 30"})
+    assert r.status_code == 302
+    page = client.get(f"/staff/hearings/{m.id}/seats").get_data(as_text=True)
+    assert "利益群体代表不少于50%" in page and "部门负责人和社会贤达不超过30%" in page
+    r = client.post(f"/staff/hearings/{m.id}/rules", data={"rules": "nobody >= 50"})
+    assert r.status_code == 422 and "未知的类别代码" in r.get_data(as_text=True)
