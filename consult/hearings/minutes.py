@@ -16,6 +16,8 @@ from consult.hearings.models import (HearingStance, Meeting, MeetingStatus, Minu
 from consult.permissions import require
 
 MINUTES_FIELDS = ("topic", "answers", "conclusion")
+STANCE_FOR_ANALYSIS = {HearingStance.SUPPORT: "support", HearingStance.OPPOSE: "oppose",
+                       HearingStance.CONDITIONAL: "conditional", HearingStance.NEUTRAL: "other"}
 
 
 def minutes_of(meeting: Meeting) -> Minutes | None:
@@ -89,12 +91,13 @@ def save_summary(meeting: Meeting, *, actor, summary: str, held: bool) -> Meetin
 def resident_texts(matter_id: int) -> Iterator[dict]:
     """Speakers' points of a matter's meetings, for the analysis engine.
 
-    Yields {id, text, source, stance, group, time}: id is stable ("hearing:<uuid>"), stance one of
-    support/oppose/conditional/neutral, group the seat category's name (or "" when unknown),
+    Yields {id, text, source, stance, group, time}: id is stable ("hearing:<uuid>"), source "hearing",
+    stance in the platform's vocabulary (support / oppose / conditional / other - 中立 is "other",
+    as for comments and surveys), group the seat category's name (or "" when unknown),
     time the ISO time the point was recorded (UTC).
     """
     stmt = (select(SpeakerPoint, SeatCategory.name).outerjoin(SeatCategory, SpeakerPoint.category_id == SeatCategory.id)
             .where(SpeakerPoint.matter_id == matter_id).order_by(SpeakerPoint.id))
     for point, group in db.session.execute(stmt):
         yield {"id": f"hearing:{point.public_id}", "text": point.text, "source": point.source,
-               "stance": point.stance.value, "group": group or "", "time": point.created_at.isoformat()}
+               "stance": STANCE_FOR_ANALYSIS[point.stance], "group": group or "", "time": point.created_at.isoformat()}

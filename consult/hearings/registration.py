@@ -9,7 +9,7 @@ import unicodedata
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from consult.crypto import encrypt, keyed_hash, mask_phone
@@ -130,6 +130,20 @@ def _allocate_first_come(meeting: Meeting, reg: Registration, category: SeatCate
     else:
         reg.status = RegStatus.NOT_SELECTED
         reg.selection_reason = f"按报名先后确定：本类别名额和候补名单（{meeting.waitlist_size} 人）均已满"
+
+
+def purge_personal_data(*, now: datetime) -> int:
+    """Remove names, phone numbers, addresses and answers of registrations for meetings that took
+    place more than RETENTION_DAYS ago (the one-per-phone hash stays). Returns registrations changed.
+    For the same scheduled job that purges comments."""
+    cutoff = now - timedelta(days=current_app.config["RETENTION_DAYS"])
+    meeting_ids = select(Meeting.id).where(Meeting.starts_at < cutoff)
+    result = db.session.execute(
+        update(Registration)
+        .where(Registration.meeting_id.in_(meeting_ids), Registration.personal_data_purged_at.is_(None))
+        .values(name=None, phone_enc=None, phone_masked=None, address_enc=None, answers=[],
+                personal_data_purged_at=now))
+    return result.rowcount
 
 
 def normalise_receipt(code: str) -> str:

@@ -337,6 +337,7 @@ def test_speaker_points_become_resident_texts(w):
     texts = list(minutes.resident_texts(w["matter"].id))
     assert texts[0] == {"id": f"hearing:{p.public_id}", "text": "施工噪音影响老人休息", "source": "hearing",
                         "stance": "oppose", "group": "利益群体代表", "time": p.created_at.isoformat()}
+    assert {t["stance"] for t in texts} <= {"support", "oppose", "conditional", "other"}
     assert texts[1]["group"] == "专家学者" and texts[1]["stance"] == "conditional"
     assert list(minutes.resident_texts(w["matter"].id))[0]["id"] == texts[0]["id"]  # stable
     assert p.speaker == "张*"
@@ -359,3 +360,15 @@ def test_changing_time_tells_registrants(w):
     schedule.update_meeting(m, actor=w["organiser"], now=utcnow(), **values)
     db.session.commit()
     assert db.session.scalars(select(Message).where(Message.purpose == "hearing.changed")).one()
+
+
+def test_personal_data_is_purged_after_retention(w, app):
+    m = hf.meeting(w)
+    reg = register(w, m, hf.phone())
+    later = m.starts_at + timedelta(days=app.config["RETENTION_DAYS"] + 1)
+    assert registration.purge_personal_data(now=m.starts_at + timedelta(days=1)) == 0
+    assert registration.purge_personal_data(now=later) == 1
+    db.session.commit()
+    db.session.refresh(reg)
+    assert (reg.name, reg.phone_enc, reg.address_enc, reg.answers) == (None, None, None, [])
+    assert reg.phone_hash and reg.points == "担心噪音"

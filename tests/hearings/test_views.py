@@ -212,3 +212,20 @@ def test_seats_and_rules_through_the_forms(client, w):
     assert "利益群体代表不少于50%" in page and "部门负责人和社会贤达不超过30%" in page
     r = client.post(f"/staff/hearings/{m.id}/rules", data={"rules": "nobody >= 50"})
     assert r.status_code == 422 and "未知的类别代码" in r.get_data(as_text=True)
+
+
+def test_public_page_shows_the_summary_after_the_meeting(client, w):
+    m, regs, now = staff_world(w)
+    login(client, w["organiser"])
+    speaker = next(r for r in regs if r.holds_seat)
+    r = client.post(f"/staff/hearings/{m.id}/points", data={"registration": str(speaker.id), "text": "要求公开补偿标准",
+                                                           "stance": "oppose", "answer": "会后公开"})
+    assert r.status_code == 302
+    r = client.post(f"/staff/hearings/{m.id}/summary", data={"summary": "与会代表主要关注补偿标准。", "held": "y"})
+    assert r.status_code == 302
+    client.get("/staff/logout")
+    with client.session_transaction() as sess:
+        sess.clear()
+    page = client.get(f"/hearings/{m.id}").get_data(as_text=True)
+    assert "与会代表主要关注补偿标准。" in page and "要求公开补偿标准" in page and "会后公开" in page
+    assert "我要报名" not in page and speaker.name not in page
