@@ -39,9 +39,9 @@ def publish_seed(meeting: Meeting, *, actor, now: datetime, seed: str | None = N
     require(actor, "matter.manage", meeting)
     if meeting.allocation != Allocation.DRAW or meeting.status != MeetingStatus.PUBLISHED:
         raise HearingError("只有已发布、按规则遴选的会议需要公布抽签种子。")
+    meeting = lock_meeting(meeting.id)
     if draw_of(meeting):
         raise HearingError("抽签种子已经公布，不能更换。")
-    meeting = lock_meeting(meeting.id)
     if meeting.registration_closes_at > now:
         record(actor=actor, action="hearing.registration.close", obj=meeting, matter_id=meeting.matter_id,
                before={"registration_closes_at": meeting.registration_closes_at.isoformat()},

@@ -46,8 +46,8 @@ class ReasonForm(FlaskForm):
 
 
 class SeedForm(FlaskForm):
-    seed = _text(_l("抽签种子（选填）"), 100,
-                 description=_l("可填写事先约定的公开数字（如当日福利彩票开奖号码）；不填则由系统随机生成。"))
+    """No fields: the seed is generated at publication, after the entrants are frozen, so nobody
+    (the organiser included) can try seeds against the known entrants before publishing one."""
 
 
 class OfficialForm(FlaskForm):

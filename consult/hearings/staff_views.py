@@ -277,7 +277,7 @@ def seed_publish(meeting_id: int):
     try:
         if not form.validate_on_submit():
             raise HearingError(_errors(form))
-        drawing.publish_seed(m, actor=current_user, now=utcnow(), seed=form.seed.data)
+        drawing.publish_seed(m, actor=current_user, now=utcnow())
     except HearingError as exc:
         _fail(exc)
     else:

@@ -41,6 +41,11 @@ def _decrypt(value):
 
 
 @bp.app_template_global()
+def hearing_can(action: str, obj) -> bool:
+    return can(current_user, action, obj)
+
+
+@bp.app_template_global()
 def hearings_of_matter(matter, public_only=True):
     stmt = select(Meeting).where(Meeting.matter_id == matter.id).order_by(Meeting.starts_at)
     meetings = list(db.session.scalars(stmt))

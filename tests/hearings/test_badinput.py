@@ -180,7 +180,7 @@ def test_staff_text_fields(client, strings):
 
 
 def test_reasons_and_seed(client, strings):
-    """Confirm reason (on a list that breaks a rule), cancel reason and draw seed: one meeting each."""
+    """Confirm reason (on a list that breaks a rule) and cancel reason: one meeting each."""
     w = factories.world()
     login(client, w["organiser"])
     for s in strings[::3] + [s for s in strings if len(s) > 200]:
@@ -196,8 +196,3 @@ def test_reasons_and_seed(client, strings):
         client.post(f"/staff/hearings/{m.id}/cancel", data={"reason": s})
         db.session.expire_all()
         assert db.session.get(Meeting, m.id).cancel_reason in (None, s)
-        m2 = hf.meeting(w)
-        resp = client.post(f"/staff/hearings/{m2.id}/seed", data={"seed": s})
-        assert resp.status_code == 302
-        d = drawing.draw_of(m2)
-        assert d is None or d.seed == (s.strip() or d.seed)
