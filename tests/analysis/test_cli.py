@@ -120,3 +120,13 @@ def test_parse_line_accepts_optional_fields():
     assert parse_line('{"id": "y", "title": "噪音扰民", "text": ""}'.encode(), 4).title == "噪音扰民"
     with pytest.raises(InputError, match="empty 'text'"):
         parse_line(b'{"id": "z", "title": " ", "text": ""}', 5)
+
+
+def test_read_jsonl_handles_bom_crlf_and_blank_lines():
+    import io
+
+    from consult.analysis.pipeline.jsonl import read_jsonl
+
+    raw = '\ufeff{"id": "a", "text": "垃圾中转站太臭"}\r\n\r\n{"id": "b", "text": "补偿标准太低"}\r\n'.encode()
+    report = read_jsonl(io.BytesIO(raw))
+    assert [d.id for d in report.documents] == ["a", "b"] and report.skipped == []

@@ -103,3 +103,21 @@ def test_masked_places_stay_one_token(spec):
     for place in ("a市", "a1区", "k8县", "b2乡"):
         assert place in toks
     assert "尊敬" not in toks and "a1" not in toks
+
+
+def _featurise_in_daemon(queue):
+    spec = resources.dictionary_spec()
+    texts = [f"垃圾中转站臭味{i}，补偿标准太低" for i in range(40)]
+    _, toks, _, _ = tokenise.featurise(texts, "rjieba", spec, None, workers=2, parallel_min_docs=1)
+    queue.put(len(toks))
+
+
+def test_featurise_works_inside_a_daemon_process():
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_featurise_in_daemon, args=(queue,), daemon=True)
+    proc.start()
+    proc.join(60)
+    assert proc.exitcode == 0 and queue.get(timeout=5) == 40

@@ -282,7 +282,11 @@ def featurise(
     chunks = [[texts[i] for i in todo_idx[s : s + chunk]] for s in range(0, len(todo_idx), chunk)]
     computed: list[tuple[str, str, bytes]] = []
     done = 0
-    if len(todo_idx) >= parallel_min_docs and n_workers > 1 and len(chunks) > 1:
+    parallel = len(todo_idx) >= parallel_min_docs and n_workers > 1 and len(chunks) > 1
+    # daemonic processes (some job runners) may not start children: work serially there
+    if parallel and multiprocessing.current_process().daemon:
+        parallel = False
+    if parallel:
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         with ctx.Pool(n_workers, initializer=_init_worker, initargs=(backend, spec)) as pool:
