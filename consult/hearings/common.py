@@ -7,8 +7,7 @@ from sqlalchemy import select, update
 
 from consult.extensions import db
 from consult.hearings.models import Meeting
-
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+from consult.notices.comments import RECEIPT_ALPHABET as CODE_ALPHABET  # no 0/O, 1/I
 
 
 class HearingError(ValueError):

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import secrets
-import unicodedata
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -19,6 +17,7 @@ from consult.hearings.common import HearingError, lock_meeting, new_code
 from consult.hearings.models import (SEAT_HOLDING, Allocation, HearingStance, Meeting, Registration, RegStatus,
                                      SeatCategory, SmsCode)
 from consult.messaging.services import queue_sms
+from consult.notices.comments import normalise_receipt
 from consult.permissions import require
 from consult.timeutil import format_local
 
@@ -144,10 +143,6 @@ def purge_personal_data(*, now: datetime) -> int:
         .values(name=None, phone_enc=None, phone_masked=None, address_enc=None, answers=[],
                 personal_data_purged_at=now))
     return result.rowcount
-
-
-def normalise_receipt(code: str) -> str:
-    return re.sub(r"[^A-Z0-9]", "", unicodedata.normalize("NFKC", code or "").upper())
 
 
 def find_by_receipt(code: str) -> Registration | None:
