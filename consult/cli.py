@@ -88,19 +88,38 @@ def worker() -> None:
     AppWorker([q], connection=q.connection).work()
 
 
+def _purge(now) -> None:
+    from consult.hearings.registration import purge_personal_data as purge_registrations
+    from consult.notices.comments import purge_personal_data as purge_comments
+
+    click.echo(f"已清除 {purge_comments(now=now)} 条意见、{purge_registrations(now=now)} 条听证报名中的个人信息。")
+
+
 @click.command("purge-personal-data")
 @with_appcontext
 def purge() -> None:
-    """Delete names and phone numbers past the retention period (run daily)."""
+    """Delete personal data past the retention period."""
     from consult.jobs import commit
     from consult.models import utcnow
-    from consult.notices.comments import purge_personal_data
 
-    n = purge_personal_data(now=utcnow())
+    _purge(utcnow())
     commit()
-    click.echo(f"已清除 {n} 条意见中的个人信息。")
+
+
+@click.command("daily")
+@with_appcontext
+def daily() -> None:
+    """Run once a day (cron): hearing reminders for tomorrow, then the retention purge."""
+    from consult.hearings.attendance import queue_reminders
+    from consult.jobs import commit
+    from consult.models import utcnow
+
+    now = utcnow()
+    click.echo(f"已为 {queue_reminders(now=now)} 名参会人员排队发送会前提醒。")
+    _purge(now)
+    commit()
 
 
 def register(app: Flask) -> None:
-    for command in (create_admin, seed_demo_command, demo, worker, purge):
+    for command in (create_admin, seed_demo_command, demo, worker, purge, daily):
         app.cli.add_command(command)

@@ -4,6 +4,7 @@ Every setting is listed in DEFAULTS with its type; README documents each one.
 """
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
@@ -39,8 +40,15 @@ DEFAULTS: dict[str, Any] = {
     "RETENTION_DAYS": 365,  # personal data in resident submissions is purged after this
     "PROXY_COUNT": 0,  # number of trusted reverse proxies in front (X-Forwarded-For)
     "LOG_LEVEL": "INFO",
+    "HEARING_PUBLISH_LEAD_DAYS": 10,  # a meeting is published at least this long before it
+    "HEARING_REGISTRATION_LEAD_DAYS": 3,  # registration closes at least this long before it
+    "HEARING_RATE_LIMIT_SMS": "5 per minute;30 per day",
+    "HEARING_RATE_LIMIT_REGISTER": "10 per minute;60 per day",
     "SESSION_COOKIE_SECURE": False,
 }
+
+# Settings given as JSON in the environment; when unset the domain's built-in default applies.
+JSON_SETTINGS = ("HEARING_CATEGORIES", "HEARING_RULES")
 
 _BOOL_TRUE = {"1", "true", "yes", "on"}
 
@@ -69,6 +77,16 @@ def load(environ: dict[str, str] | None = None) -> dict[str, Any]:
             cfg[key] = _coerce(raw, default)
         except ValueError as exc:
             raise ConfigError(f"CONSULT_{key}: {exc}") from exc
+    for key in JSON_SETTINGS:
+        raw = environ.get(f"CONSULT_{key}")
+        if raw:
+            try:
+                value = json.loads(raw)
+            except ValueError as exc:
+                raise ConfigError(f"CONSULT_{key} is not valid JSON: {exc}") from exc
+            if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+                raise ConfigError(f"CONSULT_{key} must be a JSON list of objects")
+            cfg[key] = value
     return cfg
 
 

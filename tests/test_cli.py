@@ -1,0 +1,48 @@
+from datetime import timedelta
+
+from consult.extensions import db
+from consult.models import utcnow
+from consult.notices.models import Comment
+from tests import factories
+
+
+def test_daily_purges_old_personal_data(app):
+    w = factories.world()
+    old = factories.comment(w["notice"], author_name="李四",
+                            created_at=utcnow() - timedelta(days=app.config["RETENTION_DAYS"] + 1))
+    result = app.test_cli_runner().invoke(args=["daily"])
+    assert result.exit_code == 0, result.output
+    assert "已清除 1 条意见" in result.output and "会前提醒" in result.output
+    db.session.expire_all()
+    assert db.session.get(Comment, old.id).author_name is None
+
+
+def test_seed_demo_is_idempotent_and_prints_logins(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert "organiser" in first.output and "demo-organiser-2026" in first.output
+    count = db.session.query(Comment).count()
+    assert count >= 20
+    again = runner.invoke(args=["seed-demo"])
+    assert again.exit_code == 0 and db.session.query(Comment).count() == count
+
+
+def test_create_admin(app):
+    result = app.test_cli_runner().invoke(args=["create-admin", "--username", "root1", "--name", "管理员"],
+                                          input="a long password\na long password\n")
+    assert result.exit_code == 0, result.output
+    short = app.test_cli_runner().invoke(args=["create-admin", "--username", "root2", "--name", "x"],
+                                         input="short\nshort\n")
+    assert short.exit_code != 0 and "至少 10 个字符" in short.output
+
+
+def test_hearing_json_settings_from_environment():
+    import pytest
+
+    from consult import config
+
+    cfg = config.load({"CONSULT_HEARING_RULES": '[{"name": "r", "categories": ["affected"], "min_share": 50}]'})
+    assert cfg["HEARING_RULES"][0]["min_share"] == 50
+    with pytest.raises(config.ConfigError, match="HEARING_RULES"):
+        config.load({"CONSULT_HEARING_RULES": "{not json"})
