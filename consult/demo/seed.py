@@ -86,6 +86,8 @@ def seed_demo() -> list[tuple[str, str, str]]:
                                            adoption=Adoption(c["adoption"]),
                                            adoption_reason=c.get("adoption_reason"), now=now)
 
+    _demo_hearing(matter, organiser, data["hearing"], now)
+
     for key, start, end in (("closed_matter", -40, -20), ("open_matter", -1, 14)):
         d = data[key]
         m = create_matter(actor=organiser, organisation=org, **_matter_values(d))
@@ -98,3 +100,26 @@ def seed_demo() -> list[tuple[str, str, str]]:
             change_status(m, MatterStatus.CLOSED, actor=organiser, now=n.ends_at)
     commit()
     return logins
+
+
+def _demo_hearing(matter, organiser, d: dict, now) -> None:
+    """A published hearing residents can register for (draw after registration closes)."""
+    from consult.hearings.models import MeetingKind, OfficialRole
+    from consult.hearings.schedule import add_official, create_meeting, publish_meeting
+
+    from datetime import datetime, time
+
+    from consult.timeutil import local_to_utc, to_local
+
+    today = to_local(now).date()
+    starts_at = local_to_utc(datetime.combine(today + timedelta(days=16), time(14, 30)))
+    closes_at = local_to_utc(datetime.combine(today + timedelta(days=10), time(17, 0)))
+    meeting = create_meeting(
+        matter, actor=organiser, now=now, kind=MeetingKind(d["kind"]), title=d["title"], agenda=d["agenda"],
+        starts_at=starts_at, venue=d["venue"], online_link="", capacity=d["capacity"],
+        registration_opens_at=now - timedelta(hours=1), registration_closes_at=closes_at,
+        promotion_cutoff_at=starts_at - timedelta(days=1), short_schedule_reason=None,
+        questions="\n".join(d["questions"]))
+    for role, name, org in d["officials"]:
+        add_official(meeting, actor=organiser, role=OfficialRole(role), name=name, organisation=org)
+    publish_meeting(meeting, actor=organiser, now=now)
