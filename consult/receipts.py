@@ -3,8 +3,23 @@ or a hearing registration. Each kind has find_by_receipt(code) and a receipt(cod
 from __future__ import annotations
 
 import importlib
+import re
+import secrets
+import unicodedata
 
 from flask import current_app, url_for
+
+# No 0/O, 1/I: codes are read out over the phone and typed on small keyboards.
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_receipt_code(length: int = 10) -> str:
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(length))
+
+
+def normalise_receipt(code: str) -> str:
+    """What people type: lower case, full-width letters, spaces and dashes are all fine."""
+    return re.sub(r"[^A-Z0-9]", "", unicodedata.normalize("NFKC", code or "").upper())
 
 RECEIPT_KINDS = (
     ("consult.notices.comments", "notices.receipt"),

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from consult.extensions import db
 from consult.hearings.models import Meeting
-from consult.notices.comments import RECEIPT_ALPHABET as CODE_ALPHABET  # no 0/O, 1/I
+from consult.receipts import RECEIPT_ALPHABET as CODE_ALPHABET  # no 0/O, 1/I
 
 
 class HearingError(ValueError):

@@ -17,7 +17,7 @@ from consult.hearings.common import HearingError, lock_meeting, new_code
 from consult.hearings.models import (SEAT_HOLDING, Allocation, HearingStance, Meeting, Registration, RegStatus,
                                      SeatCategory, SmsCode)
 from consult.messaging.services import queue_sms
-from consult.notices.comments import normalise_receipt
+from consult.receipts import normalise_receipt
 from consult.permissions import require
 from consult.timeutil import format_local
 

@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 
 import hashlib
 import re
-import secrets
 import unicodedata
 from datetime import datetime, timedelta
 
@@ -18,8 +17,8 @@ from consult.crypto import decrypt, encrypt, mask_phone
 from consult.extensions import db
 from consult.notices.models import Adoption, Comment, CommentStatus, Notice, Stance
 from consult.permissions import require
+from consult.receipts import new_receipt_code, normalise_receipt  # noqa: F401 (re-exported)
 
-RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CONSENT_VERSION = "2026-11-v1"
 CONSENT_TEXT = (
     "您填写的姓名和手机号仅用于评估机构就您的意见与您联系，不会公开；"
@@ -39,14 +38,6 @@ def body_fingerprint(body: str) -> str:
     norm = unicodedata.normalize("NFKC", body).casefold()
     norm = re.sub(r"\s+", "", norm)
     return hashlib.sha256(norm.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def new_receipt_code() -> str:
-    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(10))
-
-
-def normalise_receipt(code: str) -> str:
-    return re.sub(r"[^A-Z0-9]", "", unicodedata.normalize("NFKC", code or "").upper())
 
 
 def submit_comment(
