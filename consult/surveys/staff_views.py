@@ -156,8 +156,19 @@ def section_delete(section_id: int):
     return _section_action(section_id, lambda x: builder.delete_section(x, actor=current_user), "已删除该部分。")
 
 
+def _is_number(s: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts "²" or "١", which int() refuses or reads."""
+    return s.isascii() and s.isdigit() and len(s) <= 9
+
+
+def _ids(values) -> list[int]:
+    return [int(v) for v in values if _is_number(v)]
+
+
 def _lines(text: str | None) -> list[str]:
-    return [line for line in (text or "").splitlines() if line.strip()]
+    # (form.options.data would be the question's Option list when the field is not posted:
+    # QuestionForm(obj=q) falls back to the object's attribute of the same name)
+    return [line for line in (text if isinstance(text, str) else "").splitlines() if line.strip()]
 
 
 @bp.route("/sections/<int:section_id>/questions", methods=["POST"])
@@ -219,10 +230,10 @@ def question_edit(question_id: int):
                 q, actor=current_user, text=form.text.data, help_text=form.help_text.data or "",
                 required=form.required.data, is_personal=form.is_personal.data, min_picks=form.min_picks.data,
                 max_picks=form.max_picks.data, min_value=form.min_value.data, max_value=form.max_value.data,
-                labels=labels, new_options=_lines(form.options.data), new_rows=_lines(form.rows.data),
-                remove_option_ids=[int(i) for i in f.getlist("remove") if i.isdigit()])
+                labels=labels, new_options=_lines(f.get("options")), new_rows=_lines(f.get("rows")),
+                remove_option_ids=_ids(f.getlist("remove")))
             questions.set_condition(q, actor=current_user, question_id=cond_q or None,
-                                    option_ids=[int(i) for i in f.getlist("condition_option_ids") if i.isdigit()])
+                                    option_ids=_ids(f.getlist("condition_option_ids")))
         except SurveyError as exc:
             db.session.rollback()
             errors[exc.field or "text"] = str(exc)
@@ -244,7 +255,7 @@ def question_edit(question_id: int):
 @bp.route("/surveys/<int:survey_id>/definitions", methods=["POST"])
 def survey_definitions(survey_id: int):
     f = request.form
-    ids = lambda name: [int(i) for i in f.getlist(name) if i.isdigit()]  # noqa: E731
+    ids = lambda name: _ids(f.getlist(name))  # noqa: E731
     return _action(survey_id, lambda s: questions.set_definitions(
         s, actor=current_user, awareness_question_id=f.get("awareness_question_id", type=int) or None,
         awareness_option_ids=ids("awareness_option_ids"),
@@ -258,8 +269,8 @@ def survey_targets(survey_id: int):
     def run(s):
         targets = {}
         for key, value in request.form.items():
-            if key.startswith("target-") and key[7:].isdigit():
-                if value.strip() and not value.strip().isdigit():
+            if key.startswith("target-") and _is_number(key[7:]):
+                if value.strip() and not _is_number(value.strip()):
                     raise SurveyError("目标样本量请填写整数。")
                 targets[int(key[7:])] = int(value) if value.strip() else None
         questions.set_targets(s, actor=current_user, targets=targets)
