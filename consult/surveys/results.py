@@ -117,9 +117,9 @@ def question_figures(spec: SurveySpec) -> list[QuestionFigures]:
     for qid, oid, rid, n in choice:
         counts.setdefault(qid, {})[(rid, oid)] = n
     multi = [q.id for q in spec.questions if q.kind == QuestionKind.MULTIPLE]
-    distinct = dict(db.session.execute(
-        select(Answer.question_id, func.count(func.distinct(Answer.response_id)))
-        .where(Answer.question_id.in_(multi)).group_by(Answer.question_id)).all()) if multi else {}
+    pairs = select(Answer.question_id, Answer.response_id).where(Answer.question_id.in_(multi)).distinct().subquery()
+    distinct = dict(db.session.execute(  # respondents per multiple-choice question (index order, no sort)
+        select(pairs.c.question_id, func.count()).group_by(pairs.c.question_id)).all()) if multi else {}
     valued = [q.id for q in spec.questions if not q.is_choice]
     stats = {r[0]: r[1:] for r in db.session.execute(
         select(Answer.question_id, func.count(), func.min(Answer.value_number), func.max(Answer.value_number),

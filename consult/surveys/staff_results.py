@@ -4,14 +4,15 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from flask import Response as HTTPResponse
-from flask import abort, jsonify, render_template, request, stream_with_context
+from flask import abort, flash, jsonify, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 
 from consult.audit.services import record
 from consult.extensions import db
 from consult.jobs import commit
 from consult.permissions import can, require
-from consult.surveys import results, sheets
+from consult.surveys import exports, results, sheets
+from consult.surveys.builder import SurveyError
 from consult.surveys.models import Survey
 from consult.surveys.spec import load_spec
 from consult.surveys.staff_views import bp
@@ -43,6 +44,7 @@ def survey_results(survey_id: int):
     choice_qs = [q for q in spec.questions if q.is_choice and q.kind.value != "matrix"]
     return render_template("surveys/staff_results.html", survey=survey, matter=survey.matter, spec=spec, ct=ct,
                            x=q1, y=q2, choice_qs=choice_qs, can_personal=can(current_user, "matter.personal_data", survey),
+                           direct_export=data["totals"]["total"] <= exports.EXPORT_DIRECT_MAX,
                            **data)
 
 
@@ -71,9 +73,18 @@ def _personal(survey) -> bool:
     return True
 
 
+def _too_big(survey):
+    if exports.response_count(survey.id) <= exports.EXPORT_DIRECT_MAX:
+        return None
+    flash(f"答卷超过 {exports.EXPORT_DIRECT_MAX} 份，请使用后台导出（可查看进度，完成后下载）。", "info")
+    return redirect(url_for("surveys_staff.survey_results", survey_id=survey.id) + "#exports")
+
+
 @bp.route("/surveys/<int:survey_id>/export.csv")
 def export_csv(survey_id: int):
     survey, spec = _load(survey_id)
+    if (big := _too_big(survey)) is not None:
+        return big
     personal = _personal(survey)
     return download(stream_with_context(sheets.export_csv(spec, personal=personal)), f"问卷{survey.id}-答卷.csv",
                     "text/csv; charset=utf-8")
@@ -82,9 +93,25 @@ def export_csv(survey_id: int):
 @bp.route("/surveys/<int:survey_id>/export.xlsx")
 def export_xlsx(survey_id: int):
     survey, spec = _load(survey_id)
+    if (big := _too_big(survey)) is not None:
+        return big
     personal = _personal(survey)
     return download(sheets.export_xlsx(spec, personal=personal), f"问卷{survey.id}-答卷.xlsx",
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/surveys/<int:survey_id>/exports", methods=["POST"])
+def export_start(survey_id: int):
+    survey = db.get_or_404(Survey, survey_id)
+    try:
+        job = exports.start_export(survey, actor=current_user, fmt=request.form.get("format", ""),
+                                   personal=request.form.get("personal") == "1")
+    except SurveyError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("surveys_staff.survey_results", survey_id=survey.id) + "#exports")
+    commit()  # runs the job (in this process without Redis; RQ with it)
+    return redirect(url_for("jobs.status", job_id=job.id))
 
 
 def _bars(bars):

@@ -208,7 +208,9 @@ def measure(survey_id: int, pre_ping: str) -> dict:
             proc.wait(10)
     med = {name: {k: median([r[k] for r in rs]) for k in ("rps", "p50", "p99")} for name, rs in runs.items()}
     failed = {name: sum(r["failed"] for r in rs) for name, rs in runs.items()}
-    return {"ok": ok, "median": med, "failed": failed}
+    pairs = list(zip(runs["bare"], runs["survey"]))
+    round_ratios = (median([s["rps"] / b["rps"] for b, s in pairs]), median([s["p99"] / b["p99"] for b, s in pairs]))
+    return {"ok": ok, "median": med, "failed": failed, "round_ratios": round_ratios}
 
 
 def main() -> None:
@@ -231,6 +233,8 @@ def main() -> None:
                   f"failed={m['failed'][name]}")
         print(f"  throughput ratio survey/bare = {s['rps'] / b['rps']:.2f} (target >= 0.60)")
         print(f"  p99 ratio survey/bare        = {s['p99'] / b['p99']:.2f} (target <= 1.50)")
+        print(f"  median of the rounds' own ratios: throughput {m['round_ratios'][0]:.2f}, "
+              f"p99 {m['round_ratios'][1]:.2f}")
     survey_rows, bare_rows = count_rows(survey_id)
     print(f"rows: survey_responses={survey_rows} successful={ok['survey']} "
           f"{'OK' if survey_rows == ok['survey'] else 'MISMATCH'}; "

@@ -5,6 +5,7 @@ from tests.permission_support import EVERYONE, Case
 
 ORGANISER = frozenset({"organiser"})
 FIELDWORK = frozenset({"organiser", "assessor"})  # paper / door-to-door entry and import
+VIEWERS = frozenset({"organiser", "assessor", "admin"})  # results and exports
 
 
 def _survey(w, mode="open"):
@@ -62,4 +63,6 @@ CASES: list[Case] = [
     Case("surveys_staff.entry", lambda w: f"/staff/surveys/{_survey(w).id}/entry", FIELDWORK,
          lambda w: {"channel": "paper", "enumerator": "王"}),
     Case("surveys_staff.entry_import", lambda w: f"/staff/surveys/{_survey(w).id}/import", FIELDWORK),
+    Case("surveys_staff.export_start", lambda w: f"/staff/surveys/{_survey(w).id}/exports", VIEWERS,
+         lambda w: {"format": "csv"}),
 ]
