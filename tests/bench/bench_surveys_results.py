@@ -82,7 +82,7 @@ def main() -> None:
     import tempfile
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "ENV": "bench", "LOG_LEVEL": "WARNING",
-                      "UPLOAD_DIR": tempfile.mkdtemp(prefix="bench-surveys-")})
+                      "UPLOAD_DIR": tempfile.mkdtemp(prefix="bench-surveys-"), "WTF_CSRF_ENABLED": False})
     with app.app_context():
         from flask_migrate import upgrade
 
