@@ -44,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--params", help="JSON file with pipeline parameters (see Params)")
     ap.add_argument("--skip-bad", action="store_true", help="skip bad lines and report them instead of stopping")
     ap.add_argument("--cache", help="token cache file (default: $CONSULT_ANALYSIS_CACHE, none if unset)")
+    ap.add_argument("--no-warm", action="store_true",
+                    help="always fit from scratch (no warm start from the cached fit of an earlier run)")
     ap.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                     help="progress on stderr (auto: for 5,000+ texts)")
     ap.add_argument("--no-stats", action="store_true", help="leave timings out of the output")
@@ -60,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
             data["max_points"] = args.max_points
         if args.cache:
             data["cache_path"] = args.cache
+        if args.no_warm:
+            data["warm_start"] = False
         params = Params.from_dict(data)
     except (OSError, ValueError, TypeError) as exc:
         print(f"error: bad parameters: {exc}", file=sys.stderr)
@@ -102,8 +106,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
         return 1
     n_points = len(result.risk_points)
+    prov = result.provenance
+    how = f"warm start from run {prov['warm_from']}" if prov.get("mode") == "warm" else "full fit"
     print(f"{result.documents} texts -> {n_points} risk points, {len(result.unassigned)} unassigned, "
-          f"{sum(1 for g in result.duplicates if g.campaign)} possible campaigns", file=sys.stderr)
+          f"{sum(1 for g in result.duplicates if g.campaign)} possible campaigns ({how})", file=sys.stderr)
     return 0
 
 

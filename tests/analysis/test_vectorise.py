@@ -33,3 +33,28 @@ def test_lsa_is_deterministic_and_normalised():
     assert np.array_equal(a, b)
     norms = np.linalg.norm(a, axis=1)
     assert np.allclose(norms[norms > 0], 1.0, atol=1e-5)
+
+
+def test_normalize_matches_sklearn_bit_for_bit():
+    import scipy.sparse as sp
+    from sklearn.preprocessing import normalize as sk_normalize
+
+    rng = np.random.RandomState(1)
+    m = sp.random(300, 80, density=0.1, random_state=rng, format="csr", dtype=np.float32)
+    m = sp.vstack([m[:5], sp.csr_matrix((1, 80), dtype=np.float32), m[6:]]).tocsr()  # a zero row
+    assert np.array_equal(vectorise.normalize(m).toarray(), sk_normalize(m).toarray())
+    d = rng.rand(50, 7).astype(np.float32)
+    d[3] = 0
+    assert np.array_equal(vectorise.normalize(d), sk_normalize(d))
+
+
+def test_warm_transform_reproduces_the_fit():
+    import scipy.sparse as sp
+
+    rng = np.random.RandomState(2)
+    counts = sp.random(80, 30, density=0.3, random_state=rng, format="csr", dtype=np.float32)
+    counts.data = np.ceil(counts.data * 3)
+    x, keep, idf = vectorise.tfidf(counts, min_df=2, max_df=0.9)
+    assert np.allclose(vectorise.tfidf_apply(counts, keep, idf).toarray(), x.toarray())
+    lsa_x, comp = vectorise.lsa_fit(x, np.arange(80), 5, seed=1)
+    assert np.allclose(vectorise.lsa_apply(x, comp), lsa_x, atol=1e-5)

@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.cluster import KMeans
-from sklearn.metrics import silhouette_score
-from sklearn.preprocessing import normalize
+import scipy.sparse as sp
+
+from .vectorise import normalize
 
 SCORE_SAMPLE = 2500
+REFINE_ITER = 50  # at most this many Lloyd steps over all units after the sample fit
+REFINE_TOL = 0.001  # converged when at most this share of units changes its nearest centroid
 
 
 @dataclass
@@ -25,6 +27,9 @@ class Clustering:
     similarity: np.ndarray  # per unit: cosine to its (nearest) centroid
     k_initial: int
     k_scores: dict  # candidate k -> silhouette on a sample
+    refine_steps: int = 0  # Lloyd steps over all units
+    converged: bool = True
+    nearest: np.ndarray | None = None  # per unit: nearest centroid before leaving weak fits out (-1: empty text)
 
 
 def candidate_ks(cap: int, low: int = 2) -> list[int]:
@@ -54,6 +59,9 @@ def choose_k(x: np.ndarray, cap: int, seed: int, tolerance: float, low: int = 2)
     """
     if cap <= 2 or low >= cap:
         return cap, {}
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
     rng = np.random.RandomState(seed)
     sample = x if len(x) <= SCORE_SAMPLE else x[np.sort(rng.choice(len(x), SCORE_SAMPLE, replace=False))]
     cap = min(cap, max(2, len(sample) // 5))
@@ -93,7 +101,7 @@ def cluster(
     labels = np.full(n, -1, dtype=np.int64)
     sim = np.zeros(n, dtype=np.float32)
     if len(usable) == 0:
-        return Clustering(labels, np.zeros((0, x.shape[1]), dtype=np.float32), sim, 0, {})
+        return Clustering(labels, np.zeros((0, x.shape[1]), dtype=np.float32), sim, 0, {}, 0, True, labels.copy())
     fit = np.intersect1d(fit_rows, usable)
     if len(fit) == 0:
         fit = usable
@@ -105,35 +113,87 @@ def cluster(
     else:
         centroids = normalize(kmeans(x[fit], k, n_init, seed).astype(np.float32))
     centroids = _merge_close(centroids, merge_threshold)
-    for _ in range(3):
-        sims = x[usable] @ centroids.T
-        best = sims.argmax(axis=1)
-        labels[usable] = best
-        # recompute centroids from all members (fit may have used a sample)
+    centroids, steps, converged = refine(x, usable, unit_sizes, centroids, min_cluster_size)
+    labels, sim, nearest = assign(x, usable, centroids, assign_threshold, max_unassigned_units)
+    return Clustering(labels, centroids, sim, k, scores, steps, converged, nearest)
+
+
+def refine(
+    x: np.ndarray, usable: np.ndarray, unit_sizes: np.ndarray, centroids: np.ndarray, min_cluster_size: int,
+    previous: np.ndarray | None = None, max_iter: int = REFINE_ITER, tolerance: float = REFINE_TOL,
+) -> tuple[np.ndarray, int, bool]:
+    """Lloyd steps over all usable units from ``centroids`` (a sample fit or a cached run's).
+
+    Stops when at most ``tolerance`` of the units change their nearest centroid and
+    returns the centroids that produced that assignment. ``previous`` is the
+    assignment those centroids had (a cached run's; -1 for units it did not see),
+    so a warm start on unchanged input stops at once and reproduces the cold run.
+    Centroids whose clusters weigh less than ``min_cluster_size`` are dropped.
+    Returns (centroids, steps, converged).
+    """
+    xu = x[usable]
+    limit = int(tolerance * len(usable))
+    prev = previous
+    for it in range(max_iter):
+        best = (xu @ centroids.T).argmax(axis=1)
+        if prev is not None and int(np.count_nonzero(best != prev)) <= limit:
+            return centroids, it, True
         sizes = np.bincount(best, weights=unit_sizes[usable], minlength=len(centroids))
         keep = np.flatnonzero(sizes >= min_cluster_size)
         if len(keep) == 0:
             keep = np.array([int(sizes.argmax())])
-        new = np.zeros((len(keep), x.shape[1]), dtype=np.float32)
-        remap = {int(c): i for i, c in enumerate(keep)}
-        for c, i in remap.items():
-            members = usable[best == c]
-            new[i] = x[members].mean(axis=0)
-        new = normalize(new)
-        if len(keep) == len(centroids) and np.allclose(new, centroids, atol=1e-4):
-            centroids = new
-            break
-        centroids = new
+        remap = np.full(len(centroids), -1, dtype=np.int64)
+        remap[keep] = np.arange(len(keep))
+        prev = remap[best]
+        ok = np.flatnonzero(prev >= 0)
+        member = sp.csr_matrix((np.ones(len(ok), dtype=np.float32), (prev[ok], ok)), shape=(len(keep), len(xu)))
+        centroids = normalize(np.asarray(member @ xu, dtype=np.float32))
+    return centroids, max_iter, False
+
+
+def assign(
+    x: np.ndarray, usable: np.ndarray, centroids: np.ndarray, assign_threshold: float, max_unassigned_units: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Nearest centroid per unit (labels, similarity, nearest before leaving any out); the weakest fits (below ``assign_threshold``, bounded) stay unassigned (-1)."""
+    n = x.shape[0]
+    labels = np.full(n, -1, dtype=np.int64)
+    sim = np.zeros(n, dtype=np.float32)
     sims = x[usable] @ centroids.T
     best = sims.argmax(axis=1)
     labels[usable] = best
+    nearest = labels.copy()
     sim[usable] = sims[np.arange(len(usable)), best]
-    # texts that fit no centroid stay unassigned, lowest similarity first, bounded
     weak = usable[sim[usable] < assign_threshold]
     if len(weak) > max_unassigned_units:
         weak = weak[np.argsort(sim[weak], kind="stable")[:max_unassigned_units]]
     labels[weak] = -1
-    return Clustering(labels, centroids, sim, k, scores)
+    return labels, sim, nearest
+
+
+def warm_cluster(
+    x: np.ndarray,
+    unit_sizes: np.ndarray,
+    centroids: np.ndarray,
+    min_cluster_size: int,
+    assign_threshold: float,
+    max_unassigned_units: int,
+    k_initial: int,
+    k_scores: dict,
+    previous: np.ndarray,
+) -> Clustering:
+    """Warm start: no k search, no seeding; Lloyd steps from a cached run's centroids.
+
+    ``previous``: per unit, its nearest centroid in the cached run (-1 if new).
+    """
+    usable = np.flatnonzero(np.linalg.norm(x, axis=1) > 0)
+    if len(usable) == 0 or len(centroids) == 0 or centroids.shape[1] != x.shape[1]:
+        none = np.full(len(x), -1, dtype=np.int64)
+        return Clustering(none, np.zeros((0, x.shape[1]), dtype=np.float32), np.zeros(len(x), dtype=np.float32),
+                          0, {}, 0, True, none.copy())
+    centroids, steps, converged = refine(x, usable, unit_sizes, centroids.astype(np.float32), min_cluster_size,
+                                         previous[usable])
+    labels, sim, nearest = assign(x, usable, centroids, assign_threshold, max_unassigned_units)
+    return Clustering(labels, centroids, sim, k_initial, dict(k_scores), steps, converged, nearest)
 
 
 def kmeans_pp_seeds(x: np.ndarray, k: int, rng: np.random.RandomState) -> np.ndarray:
@@ -158,6 +218,8 @@ def kmeans_pp_seeds(x: np.ndarray, k: int, rng: np.random.RandomState) -> np.nda
 
 def kmeans(x: np.ndarray, k: int, n_init: int, seed: int) -> np.ndarray:
     """Lloyd k-means from ``n_init`` k-means++ seedings; returns the best run's centres."""
+    from sklearn.cluster import KMeans
+
     rng = np.random.RandomState(seed)
     best, best_inertia = None, np.inf
     for _ in range(n_init):

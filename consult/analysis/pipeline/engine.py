@@ -8,23 +8,14 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from . import cluster as cluster_mod
-from . import dedup, describe, keywords as kw, resources, tokenise, vectorise
+from . import describe, fitstate, keywords as kw, resources, tokenise
+from .units import cold_units, warm_units
 from .model import AnalysisResult, Document, DuplicateGroup, Escalation, Params, RiskPoint
 
-PIPELINE_VERSION = "0.1.0"
+PIPELINE_VERSION = "0.2.0"
 EXCERPT_CHARS = 160
 
 Progress = Callable[[str, int, int], None]
-
-
-def _fit_rows(keys: Sequence[bytes], limit: int) -> np.ndarray:
-    """A deterministic sample that is stable when texts are added: smallest hashes first."""
-    n = len(keys)
-    if n <= limit:
-        return np.arange(n)
-    order = sorted(range(n), key=lambda i: keys[i])
-    return np.sort(np.asarray(order[:limit]))
 
 
 def run(docs: Sequence[Document], params: Params | None = None, progress: Progress | None = None) -> AnalysisResult:
@@ -32,11 +23,12 @@ def run(docs: Sequence[Document], params: Params | None = None, progress: Progre
     params.validate()
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
+    clock = [t0]
 
-    def lap(name: str, start: float) -> float:
+    def lap(name: str) -> None:
         now = time.perf_counter()
-        timings[name] = round(now - start, 3)
-        return now
+        timings[name] = round(now - clock[0], 3)
+        clock[0] = now
 
     def tell(stage: str, done: int = 1, total: int = 1) -> None:
         if progress:
@@ -49,72 +41,50 @@ def run(docs: Sequence[Document], params: Params | None = None, progress: Progre
     # raw title + body; normalising, scrubbing and tokenising happen together (cached, in parallel)
     raw_titles = [d.title.strip() if d.title and d.title.strip() else "" for d in docs]
     raw_full = [f"{t}\n{d.text}" if t else d.text for t, d in zip(raw_titles, docs)]
-    title_idx = [i for i in range(n) if raw_titles[i]]
-    batch = raw_full + [raw_titles[i] for i in title_idx]
-    t = lap("prepare", t0)
-
+    keys = [tokenise.text_key(t) for t in raw_full]
     spec = resources.dictionary_spec(params.user_dict)
+    res_hashes = resources.resource_hashes(params.user_dict)
     cache_path = params.cache_path or os.environ.get("CONSULT_ANALYSIS_CACHE") or None
-    cleaned, token_lists, sigs, tok_stats = tokenise.featurise(
-        batch, params.tokenizer, spec, cache_path, params.workers, params.parallel_min_docs, progress
-    )
-    full = cleaned[:n]  # normalised and scrubbed: the only text that reaches the output
-    doc_tokens = token_lists[:n]  # space-joined strings
-    if params.title_repeat > 1:
-        for j, i in enumerate(title_idx):
-            doc_tokens[i] = " ".join([doc_tokens[i]] + [token_lists[n + j]] * (params.title_repeat - 1))
-    sigs = sigs[:n]
-    t = lap("tokenise", t)
-
-    # --- near-duplicates: units are groups of copies, represented by their first member
-    tell("duplicates")
-    compacts = [tokenise.compact(f) for f in full]
-    roots = dedup.group_duplicates(compacts, sigs, params.dup_threshold)
-    groups = dedup.groups_from_roots(roots)
-    unit_heads = sorted(groups)  # first member of each group, input order
-    unit_members = [groups[h] for h in unit_heads]
-    unit_sizes = np.array([len(m) for m in unit_members], dtype=np.float64)
-    t = lap("duplicates", t)
-
-    # --- features over units
-    tell("features")
-    unit_tokens = [doc_tokens[h] for h in unit_heads]
-    counts, terms = vectorise.word_counts(unit_tokens)
-    word_x, _, _ = vectorise.tfidf(counts, min_df=2, max_df=0.5, max_features=params.max_word_features)
-    parts = [(word_x, 1.0)]
-    if params.char_bigrams:
-        cjk_texts = [full[h] for h in unit_heads]
-        char_x, _, _ = vectorise.tfidf(
-            vectorise.char_bigram_counts(cjk_texts), min_df=2, max_df=0.5, max_features=params.max_char_features
-        )
-        parts.append((char_x, params.char_weight))
-    matrix = vectorise.combine(parts)
-    unit_keys = [tokenise.text_key(full[h]) for h in unit_heads]
-    fit_rows = _fit_rows(unit_keys, params.fit_sample)
-    x = vectorise.lsa(matrix, fit_rows, params.svd_dims, params.seed) if matrix.shape[1] else np.zeros((len(unit_heads), 1), np.float32)
-    t = lap("features", t)
-
-    # --- clustering
-    tell("cluster")
-    max_unassigned_units = int(params.max_unassigned * len(unit_heads))
-    result = cluster_mod.cluster(
-        x,
-        unit_sizes,
-        fit_rows,
-        params.max_points,
-        params.min_cluster_size,
-        params.merge_threshold,
-        params.assign_threshold,
-        max_unassigned_units,
-        params.n_init,
-        params.seed,
-        params.k_tolerance,
-    )
-    t = lap("cluster", t)
+    fit_fp = fitstate.fit_fingerprint(params.to_dict(), tokenise.namespace(params.tokenizer, spec), res_hashes,
+                                      PIPELINE_VERSION)
+    run_fp = fitstate.run_fingerprint(fit_fp, keys)
+    fit, share, note = None, None, "no cache"
+    if cache_path and n:
+        if not params.warm_start:
+            note = "warm start off"
+        else:
+            fit = fitstate.load(cache_path, fit_fp)
+            if fit is None:
+                note = "no cached fit for these parameters"
+            else:
+                share = fitstate.overlap(fit, keys)
+                if share < params.warm_min_overlap:
+                    note = f"overlap {share:.4f} below {params.warm_min_overlap}"
+                    fit = None
+                else:
+                    note = "warm start"
+    lap("prepare")
+    if fit is not None:
+        units = warm_units(raw_full, raw_titles, keys, params, spec, fit, tell, progress, lap)
+    else:
+        units = cold_units(raw_full, raw_titles, keys, params, spec, cache_path, bool(cache_path), fit_fp, run_fp,
+                           tell, progress, lap)
+    provenance = {
+        "mode": "warm" if fit is not None else "cold",
+        "run_fingerprint": run_fp,
+        "fit_fingerprint": fit_fp,
+        "warm_from": fit.run_fingerprint if fit is not None else None,
+        "overlap": round(share, 4) if share is not None else None,
+        "note": note,
+    }
+    full = units.full
+    unit_heads, unit_members = units.heads, units.members
+    result = units.clustering
 
     # --- describe
     tell("describe")
-    kw_model = kw.KeywordModel(counts, terms, mode=params.keyword_idf)
+    terms = units.terms
+    kw_model = kw.KeywordModel(units.binary, terms, mode=params.keyword_idf)
     # masked places (A区, B镇 ...) that are specific enough to name a point: used by < 30 % of texts
     n_units = max(1, len(unit_heads))
     place_cols = np.array([j for j, term in enumerate(terms) if kw.is_place(term)], dtype=np.int64)
@@ -141,7 +111,7 @@ def run(docs: Sequence[Document], params: Params | None = None, progress: Progre
         place = describe.dominant_place(places, len(rows))
         title = describe.make_title(keywords, place)
         weights = [float(docs[i].weight) for i in doc_idx]
-        esc_terms = [describe.escalation_terms(full[i]) for i in doc_idx]
+        esc_terms = [units.escalation[i] for i in doc_idx]
         esc_score, esc_top, esc_counts = describe.escalation_summary(esc_terms, weights)
         area, area_conf, dim, dim_conf = describe.classify(keywords, esc_score)
         central = rows[np.argsort(-result.similarity[rows], kind="stable")][: params.n_representatives]
@@ -183,7 +153,10 @@ def run(docs: Sequence[Document], params: Params | None = None, progress: Progre
         if len(members) > 1
     ]
     dup_groups.sort(key=lambda g: (-len(g.doc_ids), g.doc_ids[0]))
-    t = lap("describe", t)
+    lap("describe")
+    if units.state is not None:
+        fitstate.save(cache_path, units.state)
+        lap("save_fit")
     timings["total"] = round(time.perf_counter() - t0, 3)
     tell("done")
     return AnalysisResult(
@@ -193,13 +166,16 @@ def run(docs: Sequence[Document], params: Params | None = None, progress: Progre
         risk_points=points,
         duplicates=dup_groups,
         unassigned=[ids[i] for i in sorted(unassigned)],
-        resources=resources.resource_hashes(params.user_dict),
+        resources=res_hashes,
+        provenance=provenance,
         stats={
             "timings": timings,
             "units": len(unit_heads),
             "k_chosen": result.k_initial,
             "k_silhouette": {str(k): v for k, v in result.k_scores.items()},
-            **tok_stats,
+            "refine_steps": result.refine_steps,
+            "converged": result.converged,
+            **units.stats,
         },
     )
 

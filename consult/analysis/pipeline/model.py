@@ -57,6 +57,9 @@ class Params:
     workers: int = 0  # 0 = all cores for large inputs
     parallel_min_docs: int = 20000
     cache_path: str | None = None  # persistent token cache; env CONSULT_ANALYSIS_CACHE
+    # warm start (needs a cache): reuse a cold run's fit when the corpus overlaps it enough
+    warm_start: bool = True
+    warm_min_overlap: float = 0.95  # Jaccard of distinct texts with the cached run's corpus
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Params":
@@ -75,7 +78,9 @@ class Params:
             raise ValueError("keyword_idf must be 'corpus' or 'blend'")
         if self.tokenizer not in ("rjieba", "jieba"):
             raise ValueError("tokenizer must be 'rjieba' or 'jieba'")
-        for name in ("dup_threshold", "merge_threshold", "max_unassigned"):
+        if not isinstance(self.warm_start, bool):
+            raise ValueError("warm_start must be true or false")
+        for name in ("dup_threshold", "merge_threshold", "max_unassigned", "warm_min_overlap"):
             value = getattr(self, name)
             if not 0 <= value <= 1:
                 raise ValueError(f"{name} must be between 0 and 1")
@@ -140,6 +145,8 @@ class AnalysisResult:
     duplicates: list[DuplicateGroup]
     unassigned: list[str]
     resources: dict[str, str] = field(default_factory=dict)  # shipped data file hashes
+    # how the result was produced: mode cold/warm, run and fit fingerprints, warm_from (the cached run)
+    provenance: dict[str, Any] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)  # timings and counts, not part of the result proper
 
     def to_dict(self, include_stats: bool = True) -> dict[str, Any]:
@@ -147,6 +154,7 @@ class AnalysisResult:
             "pipeline_version": self.pipeline_version,
             "params": dict(self.params),
             "resources": dict(self.resources),
+            "provenance": dict(self.provenance),
             "documents": self.documents,
             "risk_points": [p.to_dict() for p in self.risk_points],
             "duplicates": [g.to_dict() for g in self.duplicates],

@@ -254,6 +254,11 @@ def _pool_chunk(texts: list[str]) -> list[tuple[str, str, bytes]]:
     return _process_chunk(texts)
 
 
+def namespace(backend: str, spec: resources.DictionarySpec) -> str:
+    """What token cache entries (and fitted states) depend on: version, backend, dictionaries."""
+    return f"{FEATURE_VERSION}|{backend}|{spec.digest}|{N_PERM}"
+
+
 def featurise(
     texts: Sequence[str],
     backend: str,
@@ -267,8 +272,7 @@ def featurise(
 
     Uses the persistent cache (keyed by the raw text's hash) and worker processes.
     """
-    namespace = f"{FEATURE_VERSION}|{backend}|{spec.digest}|{N_PERM}"
-    cache = TokenCache(cache_path, namespace)
+    cache = TokenCache(cache_path, namespace(backend, spec))
     keys = [text_key(t) for t in texts]
     results: list[tuple[str, str, bytes] | None] = [cache.get(k) for k in keys]
     missing = [i for i, r in enumerate(results) if r is None]

@@ -5,16 +5,35 @@ from typing import Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.decomposition import TruncatedSVD
-from sklearn.preprocessing import normalize
+
+# sklearn is imported where a model is fitted (cold runs only): a warm start never pays for its import
 
 _CJK_LO, _CJK_HI = 0x3400, 0x9FFF
 BIGRAM_BITS = 18
 
 
-def word_counts(token_strings: Sequence[str]) -> tuple[sp.csr_matrix, list[str]]:
-    """Term-count matrix from space-joined tokens; vocabulary in first-seen order (deterministic)."""
-    vocab: dict[str, int] = {}
+def normalize(m, copy: bool = True):
+    """L2-normalise rows of a dense array or CSR matrix; zero rows stay zero (as sklearn's normalize)."""
+    if sp.issparse(m):
+        m = m.tocsr(copy=copy)
+        rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+        norms = np.sqrt(np.bincount(rows, weights=np.square(m.data), minlength=m.shape[0]))
+        norms[norms == 0] = 1.0
+        m.data = (m.data / norms[rows]).astype(m.data.dtype, copy=False)
+        return m
+    m = np.asarray(m)
+    norms = np.sqrt(np.einsum("ij,ij->i", m, m))
+    norms[norms == 0] = 1.0
+    return (m / norms[:, None]).astype(m.dtype, copy=False)
+
+
+def word_counts(token_strings: Sequence[str], vocab: dict[str, int] | None = None) -> tuple[sp.csr_matrix, list[str]]:
+    """Term-count matrix from space-joined tokens; vocabulary in first-seen order (deterministic).
+
+    With ``vocab`` (term -> column, extended in place), known terms keep their columns
+    and new terms are appended: a warm start counts new texts against a cached vocabulary.
+    """
+    vocab = {} if vocab is None else vocab
     indices: list[int] = []
     indptr = [0]
     setdefault = vocab.setdefault
@@ -84,6 +103,16 @@ def tfidf(
     return normalize(m, copy=False), keep, idf
 
 
+def tfidf_apply(counts: sp.csr_matrix, keep: np.ndarray, idf: np.ndarray) -> sp.csr_matrix:
+    """The transform of :func:`tfidf` with a fitted column selection and IDF (warm start)."""
+    m = counts[:, keep].tocsr()
+    m.data = (1.0 + np.log(m.data)).astype(np.float32)
+    m = (m @ sp.diags(idf)).tocsr()
+    if m.shape[1] == 0:
+        return m
+    return normalize(m, copy=False)
+
+
 def combine(parts: Sequence[tuple[sp.csr_matrix, float]]) -> sp.csr_matrix:
     mats = [m * w for m, w in parts if m.shape[1] > 0]
     if not mats:
@@ -94,14 +123,33 @@ def combine(parts: Sequence[tuple[sp.csr_matrix, float]]) -> sp.csr_matrix:
 
 def lsa(matrix: sp.csr_matrix, fit_rows: np.ndarray, dims: int, seed: int) -> np.ndarray:
     """Fit truncated SVD on ``fit_rows`` and project every row; rows L2-normalised."""
+    return lsa_fit(matrix, fit_rows, dims, seed)[0]
+
+
+def lsa_fit(matrix: sp.csr_matrix, fit_rows: np.ndarray, dims: int, seed: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """:func:`lsa` plus the fitted components (None: no projection, rows used as they are)."""
     n, f = matrix.shape
     if f == 0 or n == 0:
-        return np.zeros((n, 1), dtype=np.float32)
+        return np.zeros((n, 1), dtype=np.float32), None
     dims = int(min(dims, f - 1, len(fit_rows) - 1))
     if dims < 2:
         dense = matrix.toarray().astype(np.float32)
-        return normalize(dense) if dense.size else np.zeros((n, 1), dtype=np.float32)
+        return (normalize(dense) if dense.size else np.zeros((n, 1), dtype=np.float32)), None
+    from sklearn.decomposition import TruncatedSVD
+
     svd = TruncatedSVD(n_components=dims, algorithm="randomized", n_iter=4, random_state=seed)
     svd.fit(matrix[fit_rows])
     x = svd.transform(matrix).astype(np.float32)
+    return normalize(x), svd.components_
+
+
+def lsa_apply(matrix: sp.csr_matrix, components: np.ndarray | None) -> np.ndarray:
+    """Project rows with fitted components (warm start); rows L2-normalised."""
+    n = matrix.shape[0]
+    if matrix.shape[1] == 0:
+        return np.zeros((n, 1), dtype=np.float32)
+    if components is None:
+        dense = matrix.toarray().astype(np.float32)
+        return normalize(dense) if dense.size else np.zeros((n, 1), dtype=np.float32)
+    x = np.asarray(matrix @ components.T).astype(np.float32)
     return normalize(x)
