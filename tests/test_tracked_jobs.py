@@ -28,9 +28,12 @@ def test_tracked_job_reports_progress_and_leaves_a_file(client):
     db.session.expire_all()
     job = db.session.get(JobRun, job.id)
     assert job.status == JobStatus.DONE and job.percent == 100 and job.result_name == "数字.csv"
-    login(client, w["assessor"])
+    login(client, w["assessor"])  # may follow the job, but not take its file
     page = client.get(f"/staff/jobs/{job.id}").get_data(as_text=True)
-    assert "已完成" in page and "下载" in page
+    assert "已完成" in page and "下载" not in page
+    assert client.get(f"/staff/jobs/{job.id}/download").status_code == 403
+    login(client, w["organiser"])
+    assert "下载" in client.get(f"/staff/jobs/{job.id}").get_data(as_text=True)
     resp = client.get(f"/staff/jobs/{job.id}/download")
     assert resp.status_code == 200 and resp.data.startswith(b"0\n1\n") and "attachment" in resp.headers["Content-Disposition"]
 

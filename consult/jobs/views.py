@@ -31,6 +31,8 @@ def status(job_id: int):
 @login_required
 def download(job_id: int):
     job = _job_or_404(job_id)
+    if job.requested_by_id != current_user.id:
+        abort(403)  # a job's file may hold personal data the requester was entitled to, others not
     if not job.result_key:
         abort(404)
     resp = current_app.response_class(storage().read(job.result_key), mimetype=job.result_mimetype)
