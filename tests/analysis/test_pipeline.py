@@ -142,7 +142,28 @@ def test_escalation_lexicon():
 
 
 def test_title_uses_keywords_and_place():
-    assert describe.make_title([("a区", 1.0), ("垃圾中转站", 0.9), ("臭味", 0.5)], place="a区") == "A区:垃圾中转站、臭味"
+    kws = [("a区", 1.0), ("垃圾中转站", 0.9), ("臭味", 0.5), ("扰民", 0.4)]
+    # no text: place + topic + the next key terms
+    assert describe.make_title(kws, place="a区") == "A区垃圾中转站：臭味、扰民"
+    # the central text's clause carrying the other key terms names the problem
+    text = "领导您好，A区垃圾中转站臭味扰民，夏天更严重，请尽快处理！"
+    assert describe.make_title(kws, place="a区", central_text=text) == "A区垃圾中转站：臭味扰民"
+    # topic inside the clause: the clause itself; no clause with other key terms: the terms
+    assert describe.make_title([("噪音", 1.0), ("夜间施工", 0.6)], None, "工地夜间施工噪音太大。") == "工地夜间施工噪音太大"
+    assert describe.make_title([("噪音", 1.0), ("夜间施工", 0.6)], None, "睡不着。") == "噪音：夜间施工"
+    assert describe.make_title([], None, "随便") == "其他意见"
+    # deterministic: the same inputs give the same title
+    assert describe.make_title(kws, "a区", text) == describe.make_title(list(kws), "a区", str(text))
+    assert keywords.is_place("a3县") and not keywords.is_place("安置房")
+
+
+def test_titles_of_a_realistic_matter_read_as_concerns(matter_result):
+    by_id = {i: p for p in matter_result.risk_points for i in p.doc_ids}
+    waste, comp = by_id["c02"], by_id["c09"]
+    assert waste.title.startswith("垃圾中转站：") and len(waste.title) <= 30
+    assert comp.title.startswith("拆迁补偿") and "太低" in comp.title
+    for p in matter_result.risk_points:
+        assert "[" not in p.title and 4 <= len(p.title) <= 30
     assert keywords.is_place("a3县") and not keywords.is_place("安置房")
 
 

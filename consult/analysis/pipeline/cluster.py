@@ -185,7 +185,7 @@ def warm_cluster(
 
     ``previous``: per unit, its nearest centroid in the cached run (-1 if new).
     """
-    usable = np.flatnonzero(np.linalg.norm(x, axis=1) > 0)
+    usable = np.flatnonzero(np.einsum("ij,ij->i", x, x) > 0)
     if len(usable) == 0 or len(centroids) == 0 or centroids.shape[1] != x.shape[1]:
         none = np.full(len(x), -1, dtype=np.int64)
         return Clustering(none, np.zeros((0, x.shape[1]), dtype=np.float32), np.zeros(len(x), dtype=np.float32),

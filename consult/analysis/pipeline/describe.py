@@ -10,11 +10,59 @@ from . import resources
 from .keywords import display, is_place
 
 
-def make_title(keywords: Sequence[tuple[str, float]], place: str | None = None, n_terms: int = 3) -> str:
-    """A short Chinese title from the key terms, prefixed by the dominant place if any."""
-    terms = [display(t) for t, _ in keywords if not is_place(t)][:n_terms]
-    body = "、".join(terms) if terms else "其他意见"
-    return f"{display(place)}:{body}" if place else body
+_CLAUSE_SPLIT = re.compile(r"[,.!?;:，。！？；：、\s()（）\[\]【】\"'“”‘’~…]+")
+_LEADING_PARTICLES = "的了在是也都就还又和"
+TITLE_CLAUSE_CHARS = 18
+
+
+def _best_clause(text: str, terms: Sequence[tuple[str, float]], topic: str, place: str | None) -> str | None:
+    """The clause of ``text`` (4-18 characters, place taken out) that carries most key-term weight.
+
+    Other key terms count fully, the topic half: a clause naming the topic and its
+    problem wins over one naming only the problem. Ties go to the earlier clause.
+    """
+    best, best_score = None, 0.0
+    for clause in _CLAUSE_SPLIT.split(text):
+        if place:
+            clause = clause.replace(place, "")
+        if not 4 <= len(clause) <= TITLE_CLAUSE_CHARS:
+            continue
+        others = sum(w for t, w in terms if t != topic and t in clause)
+        if others <= 0:
+            continue
+        score = others + (0.5 * terms[0][1] if topic in clause else 0.0)
+        if score > best_score:
+            best, best_score = clause, score
+    return best
+
+
+def make_title(
+    keywords: Sequence[tuple[str, float]], place: str | None = None, central_text: str | None = None, n_terms: int = 2
+) -> str:
+    """A short concrete concern, e.g. ``A区垃圾中转站：臭味和蚊蝇影响居民``.
+
+    The topic is the strongest key term, prefixed by the dominant place. The
+    problem is the clause of the most central text that carries most of the
+    other key terms: after the topic when the clause starts with it, the whole
+    clause when the topic sits inside it, else after the topic. Without such a
+    clause, the next key terms. Depends only on the keywords, place and text.
+    """
+    terms = [(display(t), w) for t, w in keywords if not is_place(t)]
+    shown = display(place) if place else ""
+    if not terms:
+        return f"{shown}：其他意见" if shown else "其他意见"
+    topic = terms[0][0]
+    head = topic if shown in topic else f"{shown}{topic}"
+    clause = _best_clause(central_text, terms, topic, shown or None) if central_text else None
+    if clause is None:
+        return f"{head}：{'、'.join(t for t, _ in terms[1 : 1 + n_terms])}".rstrip("：")
+    if clause.startswith(topic):
+        rest = clause[len(topic):].lstrip(_LEADING_PARTICLES)
+        if len(rest) >= 2:
+            return f"{head}：{rest}"
+    if topic in clause:
+        return f"{shown}：{clause}" if shown else clause
+    return f"{head}：{clause}"
 
 
 @lru_cache(maxsize=4)

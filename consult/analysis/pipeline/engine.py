@@ -109,13 +109,13 @@ def run(docs: Sequence[Document], params: Params | None = None, progress: Progre
             used = np.asarray(kw_model.binary[rows][:, place_cols].sum(axis=0)).ravel()
             places = Counter({terms[j]: int(c) for j, c in zip(place_cols, used) if c})
         place = describe.dominant_place(places, len(rows))
-        title = describe.make_title(keywords, place)
+        central = rows[np.argsort(-result.similarity[rows], kind="stable")][: params.n_representatives]
+        reps = [unit_heads[r] for r in central]
+        title = describe.make_title(keywords, place, full[reps[0]])
         weights = [float(docs[i].weight) for i in doc_idx]
         esc_terms = [units.escalation[i] for i in doc_idx]
         esc_score, esc_top, esc_counts = describe.escalation_summary(esc_terms, weights)
         area, area_conf, dim, dim_conf = describe.classify(keywords, esc_score)
-        central = rows[np.argsort(-result.similarity[rows], kind="stable")][: params.n_representatives]
-        reps = [unit_heads[r] for r in central]
         stance = Counter(docs[i].stance for i in doc_idx if docs[i].stance)
         authors = {docs[i].author for i in doc_idx if docs[i].author}
         campaign_docs = sum(len(unit_members[r]) for r in rows if len(unit_members[r]) >= params.campaign_min_size)

@@ -10,6 +10,7 @@ vocabulary, IDF and LSA components; k-means restarts from the cached centroids
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Callable, Sequence
 
 import numpy as np
@@ -25,7 +26,7 @@ Progress = Callable[[str, int, int], None]
 @dataclass
 class Units:
     full: list[str | None]  # clean, scrubbed text per document (warm: only where needed)
-    escalation: list[list[str]]  # escalation terms per document
+    escalation: list[Sequence[str]]  # escalation terms per document
     heads: list[int]  # first member of each unit, input order
     members: list[list[int]]
     x: np.ndarray  # (units, d)
@@ -66,10 +67,11 @@ def _groups(labels: np.ndarray) -> tuple[list[int], list[list[int]]]:
     if len(labels) == 0:
         return [], []
     order = np.argsort(labels, kind="stable")
-    cuts = np.flatnonzero(np.diff(labels[order])) + 1
-    parts = np.split(order, cuts)
-    parts.sort(key=lambda p: int(p[0]))
-    return [int(p[0]) for p in parts], [p.tolist() for p in parts]
+    bounds = np.concatenate(([0], np.flatnonzero(np.diff(labels[order])) + 1, [len(order)])).tolist()
+    flat = order.tolist()
+    parts = [flat[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+    parts.sort(key=itemgetter(0))
+    return [p[0] for p in parts], parts
 
 
 def _vectors(tokens: list[str], texts: list[str], params: Params, fit: fitstate.FitState) -> np.ndarray:
@@ -171,7 +173,12 @@ def warm_units(raw_full, raw_titles, keys, params: Params, spec, fit: fitstate.F
     group = known.copy()
     group[new] = n_cold + np.arange(len(new))
     if len(new):
-        roots = np.array([uf.find(g) for g in range(n_cold + len(new))], dtype=np.int64)
+        roots = np.asarray(uf.parent, dtype=np.int64)
+        while True:  # pointer jumping: every entry ends at its root
+            nxt = roots[roots]
+            if np.array_equal(nxt, roots):
+                break
+            roots = nxt
         group = roots[group]
     heads, members = _groups(group)
     unit_sizes = np.array([len(m) for m in members], dtype=np.float64)
@@ -213,9 +220,9 @@ def warm_units(raw_full, raw_titles, keys, params: Params, spec, fit: fitstate.F
         np.where(cached >= 0, fit.nearest[np.maximum(cached, 0)], -1),
     )
     lap("cluster")
-    escalation = [
-        list(fit.escalation.get(keys[i], ())) if full_i is None or known[i] >= 0 else describe.escalation_terms(full_i)
-        for i, full_i in enumerate(full)
-    ]
+    cached_terms = fit.escalation
+    escalation = [cached_terms.get(k, ()) for k in keys]
+    for i in new.tolist():
+        escalation[i] = describe.escalation_terms(full[i])
     tok_stats = {**tok_stats, "new_texts": int(len(new)), "fresh_units": int(len(fresh))}
     return Units(full, escalation, heads, members, x, binary, terms, result, tok_stats)
