@@ -87,6 +87,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
                                            adoption_reason=c.get("adoption_reason"), now=now)
 
     _demo_hearing(matter, organiser, data["hearing"], now)
+    _demo_survey(matter, notice, organiser, data["survey"], now)
 
     for key, start, end in (("closed_matter", -40, -20), ("open_matter", -1, 14)):
         d = data[key]
@@ -123,3 +124,14 @@ def _demo_hearing(matter, organiser, d: dict, now) -> None:
     for role, name, org in d["officials"]:
         add_official(meeting, actor=organiser, role=OfficialRole(role), name=name, organisation=org)
     publish_meeting(meeting, actor=organiser, now=now)
+
+
+def _demo_survey(matter, notice, organiser, d: dict, now) -> None:
+    """The standard 稳评 questionnaire, published alongside the notice."""
+    from consult.surveys.builder import create_survey, publish_survey
+    from consult.surveys.questions import insert_standard
+
+    survey = create_survey(matter, actor=organiser, title=d["title"], intro=d["intro"], opens_at=notice.starts_at,
+                           closes_at=notice.ends_at, mode="open", notice=notice)
+    insert_standard(survey, actor=organiser)
+    publish_survey(survey, actor=organiser, now=now)
