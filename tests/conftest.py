@@ -31,13 +31,45 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+# Under pytest-xdist each worker (gw0, gw1, …) gets its own database and Redis db.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+WORKER_INDEX = int(WORKER[2:]) if WORKER.startswith("gw") else 0
+
+
+def _per_worker_postgres(url: str) -> str:
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    if not WORKER:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{WORKER}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def _per_worker_redis(url: str | None) -> str | None:
+    from urllib.parse import urlsplit, urlunsplit
+
+    if not url or not WORKER:
+        return url
+    parts = urlsplit(url)
+    db = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(db + WORKER_INDEX) % 16}"))
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("consult")
     db_url = os.environ.get("CONSULT_TEST_DATABASE_URL") or f"sqlite:///{tmp / 'test.sqlite3'}"
     if db_url.startswith("postgresql"):
+        db_url = _per_worker_postgres(db_url)
         _reset_postgres(db_url)
-    redis_url = os.environ.get("CONSULT_TEST_REDIS_URL")
+    redis_url = _per_worker_redis(os.environ.get("CONSULT_TEST_REDIS_URL"))
     os.environ["CONSULT_INSTANCE_PATH"] = str(tmp / "instance")
     app = create_app({
         "TESTING": True,

@@ -21,9 +21,12 @@ ERROR_RE = re.compile(r'class="(?:error|flash flash-error)"[^>]*>([^<]+)<')
 FMT = "%Y-%m-%dT%H:%M"
 
 
-@pytest.fixture
-def strings():
-    return [s for s in load_badinput() if http_safe(s)]
+CHUNKS = 3  # the corpus is split so that pytest-xdist can spread the work
+
+
+@pytest.fixture(params=range(CHUNKS), ids=lambda c: f"part{c}")
+def strings(request):
+    return [s for s in load_badinput() if http_safe(s)][request.param::CHUNKS]
 
 
 @pytest.fixture
