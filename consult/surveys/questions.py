@@ -2,6 +2,7 @@
 display conditions; 知晓率/支持率 definitions; sample targets; the standard questionnaire."""
 from __future__ import annotations
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import delete, select
 
 from consult.audit.services import snapshot
@@ -150,7 +151,9 @@ def _delete_question_rows(q: Question) -> None:
         survey.questions.remove(q)
     if q in q.section.questions:
         q.section.questions.remove(q)
-    db.session.delete(q)
+    state = sa_inspect(q)
+    if not (state.deleted or state.was_deleted):  # delete-orphan may already have removed it
+        db.session.delete(q)
 
 
 def delete_question(q: Question, *, actor) -> None:
