@@ -1,5 +1,7 @@
 """Rules of the architecture that a reviewer would otherwise have to remember."""
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,14 @@ def test_pipeline_imports_neither_flask_nor_sqlalchemy():
     for path in files:
         bad = _imports(path) & {"flask", "sqlalchemy", "flask_sqlalchemy", "werkzeug"}
         assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+    # and at run time: importing the pipeline and its CLI loads nothing of them beyond what
+    # the package's own __init__ (the web app factory) already brought in
+    code = ("import sys, consult; before = set(sys.modules); "
+            "import consult.analysis.pipeline, consult.analysis.__main__; "
+            "print(sorted(m for m in set(sys.modules) - before if m.split('.')[0] in ('flask', 'sqlalchemy')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
 
 
 def _calls_commit(path: Path) -> list[int]:
