@@ -5,7 +5,6 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from consult.extensions import db
 
 
 def _upgrade() -> None:

@@ -10,11 +10,11 @@ from importlib import resources
 
 from sqlalchemy import select
 
-from consult.auth.models import Organisation, Role, User
+from consult.auth.models import Role, User
 from consult.auth.services import create_organisation, create_user
 from consult.extensions import db
 from consult.jobs import commit
-from consult.matters.models import Matter, MatterKind, Procedure
+from consult.matters.models import MatterKind, Procedure
 from consult.matters.models import MatterStatus
 from consult.matters.services import change_status, create_matter, set_assessors
 from consult.models import utcnow

@@ -1,7 +1,7 @@
 """Organiser pages at the door and after: check-in, attendance, sign-in sheet, minutes, figures."""
 from urllib.parse import quote
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 

@@ -1,7 +1,7 @@
 """Resident pages: notice list, notice, comment, receipt, documents. No account needed."""
 from urllib.parse import quote
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 

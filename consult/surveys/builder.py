@@ -14,7 +14,7 @@ from consult.audit.services import record, snapshot
 from consult.extensions import db
 from consult.forms import has_forbidden_chars
 from consult.permissions import require
-from consult.surveys.models import (Answer, Question, QuestionKind,
+from consult.surveys.models import (Answer, Question,
                                     ResponseMode, Section, Survey, SurveyStatus)
 
 SURVEY_FIELDS = ("title", "intro", "opens_at", "closes_at", "status", "mode", "notice_id")

@@ -3,14 +3,14 @@ display conditions; 知晓率/支持率 definitions; sample targets; the standar
 from __future__ import annotations
 
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
 from consult.audit.services import snapshot
 from consult.extensions import db
 from consult.permissions import require
 from consult.surveys.builder import (QUESTION_FIELDS, SurveyError, _answered_option_ids, _audit, _check_text,
                                      _question_answered, _swap, _touch, add_section)
-from consult.surveys.models import (CHOICE_KINDS, SCALE5_LABELS, Option, Question, QuestionKind, SampleTarget,
+from consult.surveys.models import (SCALE5_LABELS, Option, Question, QuestionKind, SampleTarget,
                                     Section, Survey)
 from consult.surveys.facts import refresh_facts
 from consult.surveys.spec import definitions_of

@@ -10,7 +10,7 @@ from consult.extensions import db
 from consult.jobs import commit
 from consult.matters.models import Matter
 from consult.models import utcnow
-from consult.permissions import can, require
+from consult.permissions import require
 from consult.surveys import builder, questions, responses, sheets
 from consult.surveys.answering import read_answers
 from consult.surveys.builder import SurveyError
