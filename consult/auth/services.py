@@ -49,6 +49,20 @@ def create_organisation(*, actor, name: str, description: str = "") -> Organisat
     return org
 
 
+def update_organisation(org: Organisation, *, actor, name: str, description: str = "") -> Organisation:
+    require(actor, "admin.manage")
+    name = name.strip()
+    clash = db.session.scalar(select(Organisation).where(Organisation.name == name, Organisation.id != org.id))
+    if clash:
+        raise AuthError(_("已存在同名单位。"))
+    before = snapshot(org, ("name", "description"))
+    org.name, org.description = name, description
+    after = snapshot(org, ("name", "description"))
+    if after != before:
+        record(actor=actor, action="organisation.update", obj=org, matter_id=None, before=before, after=after)
+    return org
+
+
 def create_user(
     *, actor, username: str, display_name: str, password: str, role: Role,
     organisations: list[Organisation] = (),

@@ -66,6 +66,27 @@ def organisations():
                            organisations=services.list_organisations())
 
 
+@bp.route("/admin/organisations/<int:org_id>", methods=["GET", "POST"])
+@login_required
+def organisation_edit(org_id: int):
+    from consult.auth.models import Organisation
+
+    require(current_user, "admin.manage")
+    org = db.get_or_404(Organisation, org_id)
+    form = OrganisationForm(obj=org)
+    if form.validate_on_submit():
+        try:
+            services.update_organisation(org, actor=current_user, name=form.name.data,
+                                         description=form.description.data or "")
+        except services.AuthError as exc:
+            form.name.errors.append(str(exc))
+        else:
+            commit()
+            flash(_("单位已保存。"), "success")
+            return redirect(url_for("auth.organisations"))
+    return render_template("auth/organisation_form.html", form=form, org=org)
+
+
 @bp.route("/admin/users")
 @login_required
 def users():

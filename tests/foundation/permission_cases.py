@@ -33,6 +33,8 @@ CASES = [
          lambda w: {"username": "organiser", "password": factories.PASSWORD}),
     Case("auth.logout", lambda w: "/staff/logout", EVERYONE),
     Case("auth.organisations", lambda w: "/admin/organisations", ADMIN, lambda w: {"name": "新单位"}),
+    Case("auth.organisation_edit", lambda w: f"/admin/organisations/{w['other_org'].id}", ADMIN,
+         lambda w: {"name": "改名后的单位"}),
     Case("auth.user_new", lambda w: "/admin/users/new", ADMIN,
          lambda w: {"username": "newuser", "display_name": "新用户", "role": "assessor",
                     "password": "long enough password"}),

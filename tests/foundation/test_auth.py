@@ -109,3 +109,17 @@ def test_csrf_is_required_on_login(client, csrf):
     resp = client.post("/staff/login", data={"username": "li", "password": factories.PASSWORD})
     assert resp.status_code == 400
     assert "安全校验失败" in resp.get_data(as_text=True)
+
+
+def test_admin_renames_organisation_with_audit(client):
+    admin = factories.user(Role.ADMIN)
+    org, other = factories.organisation("城管局"), factories.organisation("人社局")
+    login(client, admin)
+    resp = client.post(f"/admin/organisations/{org.id}", data={"name": "人社局"})
+    assert resp.status_code == 200 and "已存在同名单位" in resp.get_data(as_text=True)
+    resp = client.post(f"/admin/organisations/{org.id}", data={"name": "城市管理局", "description": "B区"})
+    assert resp.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(org), org.id).name == "城市管理局"
+    entry = db.session.query(AuditEntry).filter_by(action="organisation.update").one()
+    assert entry.before["name"] == "城管局" and entry.after["name"] == "城市管理局"
