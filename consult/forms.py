@@ -5,7 +5,7 @@ import re
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectMultipleField, StringField
+from wtforms import SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import ValidationError
 
@@ -87,8 +87,3 @@ class CheckboxList(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
-
-
-def raw_text_field(label, validators=(), **kw) -> StringField:
-    """A text field that keeps the input exactly (no stripping)."""
-    return StringField(label, validators=list(validators), **kw)

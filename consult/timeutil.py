@@ -1,7 +1,7 @@
 """Local time (Asia/Shanghai by default) for display and form input; UTC in storage."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -20,10 +20,6 @@ def local_to_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=local_tz())
     return value.astimezone(timezone.utc)
-
-
-def day_start_utc(day: date) -> datetime:
-    return local_to_utc(datetime.combine(day, time.min))
 
 
 def format_local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:

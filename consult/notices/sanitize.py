@@ -34,7 +34,3 @@ _cleaner = bleach.Cleaner(
 
 def clean_html(html: str) -> str:
     return _cleaner.clean(html or "")
-
-
-def plain_text(html: str) -> str:
-    return bleach.clean(html or "", tags=set(), strip=True)

@@ -107,8 +107,7 @@ def attachment(attachment_id: int, filename: str):
     att = db.get_or_404(Attachment, attachment_id)
     _public_notice_or_404(att.notice_id)
     data = storage().read(att.storage_key)
-    disposition = "inline" if att.content_type == "application/pdf" else "inline"
     resp = current_app.response_class(data, mimetype=att.content_type)
-    resp.headers["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(att.filename)}"
+    resp.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(att.filename)}"
     resp.headers["Cache-Control"] = "public, max-age=3600"
     return resp
