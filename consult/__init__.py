@@ -109,12 +109,13 @@ def _init_extensions(app: Flask) -> None:
         return db.session.get(User, int(user_id))
 
 
-# Each domain package contributes models and blueprints; listed here once. Modules that
-# do not exist (a domain not built yet) are skipped; one that fails to import fails loudly.
+# Each domain package contributes models and blueprints; listed here once. A listed module
+# that is missing or fails to import stops the app from starting (never skipped silently).
 MODEL_MODULES = (
     "consult.audit.models", "consult.auth.models", "consult.matters.models",
     "consult.messaging.models", "consult.notices.models", "consult.surveys.models",
-    "consult.hearings.models", "consult.analysis.models", "consult.jobs.models",
+    "consult.hearings.models", "consult.analysis.models", "consult.register.models",
+    "consult.jobs.models",
 )
 VIEW_MODULES = (
     "consult.notices.views", "consult.auth.views", "consult.matters.views",
@@ -124,30 +125,26 @@ VIEW_MODULES = (
 )
 
 
-def _existing(modules):
+def _import_all(modules):
     import importlib
-    import importlib.util
 
-    for name in modules:
-        parent = name.rpartition(".")[0]
-        if importlib.util.find_spec(parent) is None or importlib.util.find_spec(name) is None:
-            continue
-        yield importlib.import_module(name)
+    return [importlib.import_module(name) for name in modules]
 
 
 def _import_models() -> None:
     """Every model module, so metadata (and Alembic) sees all tables."""
-    for _ in _existing(MODEL_MODULES):
-        pass
+    _import_all(MODEL_MODULES)
 
 
 def _register_blueprints(app: Flask) -> None:
     from flask import Blueprint
 
-    for module in _existing(VIEW_MODULES):
-        for value in vars(module).values():
-            if isinstance(value, Blueprint) and value.import_name == module.__name__:
-                app.register_blueprint(value)
+    for module in _import_all(VIEW_MODULES):
+        found = [v for v in vars(module).values() if isinstance(v, Blueprint) and v.import_name == module.__name__]
+        if not found:
+            raise RuntimeError(f"{module.__name__} is listed in VIEW_MODULES but defines no blueprint")
+        for blueprint in found:
+            app.register_blueprint(blueprint)
 
 
 ERROR_TEXT = {
