@@ -120,5 +120,7 @@ def daily() -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (create_admin, seed_demo_command, demo, worker, purge, daily):
+    from consult.analysis.cli import analyse
+
+    for command in (create_admin, seed_demo_command, demo, worker, purge, daily, analyse):
         app.cli.add_command(command)

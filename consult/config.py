@@ -45,6 +45,9 @@ DEFAULTS: dict[str, Any] = {
     "HEARING_RATE_LIMIT_SMS": "5 per minute;30 per day",
     "HEARING_RATE_LIMIT_REGISTER": "10 per minute;60 per day",
     "SESSION_COOKIE_SECURE": False,
+    "ANALYSIS_CACHE_DIR": None,  # engine cache per matter (re-runs start warm); default <instance>/analysis-cache
+    "ANALYSIS_MATCH_THRESHOLD": 0.3,  # re-run: Jaccard a run point needs to keep a curated point
+    "ANALYSIS_ABSORB_SHARE": 0.5,  # re-run: share of a left-over run point's texts in one point to join it
 }
 
 # Settings given as JSON in the environment; when unset the domain's built-in default applies.
@@ -60,6 +63,8 @@ class ConfigError(RuntimeError):
 def _coerce(value: str, default: Any) -> Any:
     if isinstance(default, bool):
         return value.strip().lower() in _BOOL_TRUE
+    if isinstance(default, float):
+        return float(value)
     if isinstance(default, int):
         return int(value)
     return value
@@ -102,5 +107,7 @@ def validate(cfg: dict[str, Any]) -> None:
         raise ConfigError("CONSULT_EMAIL_GATEWAY must be 'log' or 'smtp'")
     if cfg["EMAIL_GATEWAY"] == "smtp" and not (cfg["SMTP_HOST"] and cfg["SMTP_FROM"]):
         raise ConfigError("CONSULT_SMTP_HOST and CONSULT_SMTP_FROM are required for smtp")
+    if not (0 < cfg["ANALYSIS_MATCH_THRESHOLD"] <= 1 and 0 < cfg["ANALYSIS_ABSORB_SHARE"] <= 1):
+        raise ConfigError("CONSULT_ANALYSIS_MATCH_THRESHOLD and CONSULT_ANALYSIS_ABSORB_SHARE must be in (0, 1]")
     if cfg["NOTICE_MIN_DAYS"] < 0 or cfg["UPLOAD_MAX_MB"] <= 0:
         raise ConfigError("CONSULT_NOTICE_MIN_DAYS must be >= 0, CONSULT_UPLOAD_MAX_MB > 0")
