@@ -1,8 +1,9 @@
 """Curation (整理风险点): the assessor's actions on risk points and their texts.
 
 Every action calls require(actor, "matter.analyse", …) first, is audit-logged and flushes;
-the request commits. Texts an assessor places (move, split) are pinned, so re-runs leave
-them where they are (see consult.analysis.matching for the re-run rule).
+the request commits. Texts an assessor places (move, split, and the texts of a point merged
+into another) are pinned, so re-runs leave them where they are (see consult.analysis.matching
+for the re-run rule).
 """
 from __future__ import annotations
 
@@ -95,7 +96,7 @@ def review_point(point: RiskPoint, *, actor, now: datetime, reviewed: bool = Tru
 
 
 def merge_points(target: RiskPoint, sources: Iterable[RiskPoint], *, actor, now: datetime) -> RiskPoint:
-    """Merge sources into target: their texts move (keeping their pins), they become merged."""
+    """Merge sources into target: their texts move there and are pinned; the sources become merged."""
     require(actor, "matter.analyse", target)
     _live(target)
     sources = [s for s in sources if s.id != target.id]
@@ -107,7 +108,7 @@ def merge_points(target: RiskPoint, sources: Iterable[RiskPoint], *, actor, now:
             raise CurationError("只能合并同一事项的风险点。", "point_ids")
         _live(source)
     ids = [s.id for s in sources]
-    moved = db.session.execute(update(Voice).where(Voice.point_id.in_(ids)).values(point_id=target.id)
+    moved = db.session.execute(update(Voice).where(Voice.point_id.in_(ids)).values(point_id=target.id, is_pinned=True)
                                .execution_options(synchronize_session=False)).rowcount
     for source in sources:
         before = snapshot(source, ("state", "merged_into_id"))

@@ -2,7 +2,7 @@
 
 The rule (also shown on the runs page, see RULE_TEXT):
 
-1. Only texts that are neither pinned (placed by an assessor: moved, split) nor excluded
+1. Only texts that are neither pinned (placed by an assessor: moved, split, merged) nor excluded
    ("not a risk / off topic") take part. Pinned texts stay where the assessor put them;
    excluded texts are not analysed and stay excluded.
 2. Candidates are the matter's curated points except merged ones (their texts already
@@ -42,7 +42,7 @@ RULE_TEXT = (
     "余下的新风险点若 {absorb:.0%} 以上的文本已在某个风险点中，则并入该点（只有评估人员才能拆分风险点）；"
     "其余作为“新出现”的待整理风险点。没有对应的已整理风险点标记为“本次未出现”，其名称、说明、"
     "处理决定和已固定的文本都保留。改过的名称、合并、排除的文本和排除的风险点在重新分析后保持不变；"
-    "评估人员移动或拆分过的文本（已固定）不会被重新分配。")
+    "评估人员移动、拆分或合并过的文本（已固定）不会被重新分配。")
 
 
 def threshold() -> float:
