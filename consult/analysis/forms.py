@@ -50,6 +50,11 @@ class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("理由"), validators=[NotBlank(_l("请填写理由。")), MaxChars(REASON_MAX), SafeText()])
 
 
+class DismissForm(FlaskForm):
+    reason = TextAreaField(_l("排除此风险点的理由"), validators=[NotBlank(_l("请填写理由。")), MaxChars(REASON_MAX),
+                                                         SafeText()])
+
+
 class MergeForm(FlaskForm):
     point_ids = IdList(_l("要合并的风险点"))
     target_id = Target(_l("合并到"))

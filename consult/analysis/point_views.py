@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from consult.analysis import curation, overview, recluster, runs
 from consult.analysis.curation import CurationError
-from consult.analysis.forms import (DescriptionForm, MergeForm, MoveForm, ReasonForm, ReviewForm, RunForm,
+from consult.analysis.forms import (DescriptionForm, DismissForm, MergeForm, MoveForm, ReasonForm, ReviewForm, RunForm,
                                     SplitForm, TitleForm, errors_of)
 from consult.analysis.matching import rule_text
 from consult.analysis.models import SOURCE_LABELS, RiskPoint, Voice
@@ -70,7 +70,7 @@ def point_detail(matter_id: int, point_id: int, forms: dict | None = None, statu
         can_analyse=can(current_user, "matter.analyse", matter),
         title_form=forms.get("title") or TitleForm(title=point.title),
         description_form=forms.get("description") or DescriptionForm(description=point.description),
-        dismiss_form=forms.get("dismiss") or ReasonForm(prefix="dismiss"),
+        dismiss_form=forms.get("dismiss") or DismissForm(prefix="dismiss"),
         split_form=forms.get("split") or SplitForm(), move_form=forms.get("move") or MoveForm(),
         review_form=ReviewForm(), exclude_form=forms.get("exclude") or ReasonForm(prefix="exclude"),
         exclude_voice=forms.get("exclude_voice"), run_form=RunForm()), status
@@ -113,7 +113,7 @@ def point_describe(matter_id: int, point_id: int):
 
 @bp.route("/<int:point_id>/dismiss", methods=["POST"])
 def point_dismiss(matter_id: int, point_id: int):
-    form = ReasonForm(prefix="dismiss")
+    form = DismissForm(prefix="dismiss")
     return _act(matter_id, point_id, "dismiss", form, lambda p: curation.dismiss_point(
         p, actor=current_user, now=utcnow(), reason=form.reason.data), _("已排除该风险点。"))
 
