@@ -119,8 +119,39 @@ def daily() -> None:
     commit()
 
 
-def register(app: Flask) -> None:
-    from consult.analysis.cli import analyse
+@click.command("analyse")
+@click.argument("matter_id", type=int)
+@click.option("--user", "username", default=None, help="attribute the run to this staff account (checked like the page)")
+@click.option("--max-points", type=click.IntRange(1, 200), default=None, help="upper bound on the number of points")
+@with_appcontext
+def analyse(matter_id: int, username: str | None, max_points: int | None) -> None:
+    """Analyse a matter's voice pool in this process; prints: run id, texts, points, unassigned, seconds."""
+    import time
 
+    from consult.analysis.runs import RunError, RunStatus, cli_start_run
+    from consult.jobs import commit
+
+    started = time.perf_counter()
+    try:
+        run = cli_start_run(matter_id, username, max_points)
+    except RunError as exc:
+        raise click.ClickException(str(exc)) from None
+    current_app.config["REDIS_URL"] = None  # run the job here, not on a worker
+    commit()
+    run = cli_reload(run)
+    if run.status != RunStatus.DONE:
+        raise click.ClickException(f"run {run.id} {run.status.value}: {run.error or ''}")
+    click.echo(f"run {run.id}: texts {run.n_texts}, points {run.n_points}, unassigned {run.n_unassigned}, "
+               f"seconds {time.perf_counter() - started:.2f}")
+
+
+def cli_reload(obj):
+    from consult.extensions import db
+
+    db.session.expire_all()
+    return db.session.get(type(obj), obj.id)
+
+
+def register(app: Flask) -> None:
     for command in (create_admin, seed_demo_command, demo, worker, purge, daily, analyse):
         app.cli.add_command(command)

@@ -20,7 +20,7 @@ from consult.analysis.models import PointState, RiskPoint, Voice
 from consult.analysis.runs import _document, cache_path
 from consult.audit.services import record
 from consult.extensions import db
-from consult.jobs import commit, report_progress, start_job
+from consult.jobs import report_progress, start_job
 from consult.permissions import require
 
 MIN_TEXTS = 6
@@ -68,8 +68,7 @@ def recluster_job(job_id: int, point_id: int, actor_id: int | None) -> None:
     record(actor=actor, action="analysis.point.split", obj=point, matter_id=point.matter_id,
            after={"new_points": new_ids, "mode": "recluster"})
     refresh_weights(point.matter_id)
-    commit()
-    report_progress(job_id, 2, 2, f"已拆分为 {len(new_ids) + 1} 个风险点")
+    report_progress(job_id, 2, 2, f"已拆分为 {len(new_ids) + 1} 个风险点")  # commits
     for path in glob.glob(glob.escape(subset_cache) + "*"):  # the token cache and its fit file
         os.remove(path)
 

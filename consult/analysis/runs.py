@@ -33,7 +33,7 @@ from consult.analysis.models import (AnalysisRun, RunPoint, RunStatus, Voice, Vo
 from consult.analysis.voices import sync_voices
 from consult.audit.services import record
 from consult.extensions import db
-from consult.jobs import commit, report_progress, start_job
+from consult.jobs import report_progress, start_job
 from consult.models import utcnow
 from consult.permissions import require
 
@@ -86,6 +86,28 @@ def start_run(matter, *, actor, now: datetime, max_points: int | None = None) ->
     return run
 
 
+def cli_start_run(matter_id: int, username: str | None, max_points: int | None) -> AnalysisRun:
+    """`flask analyse`: look up the matter (and the user to attribute the run to), start a run."""
+    from sqlalchemy import func
+    from werkzeug.exceptions import Forbidden
+
+    from consult.auth.models import User
+    from consult.matters.models import Matter
+
+    matter = db.session.get(Matter, matter_id)
+    if matter is None:
+        raise RunError(f"事项 {matter_id} 不存在。")
+    actor = None  # the operator at the server's shell
+    if username:
+        actor = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+        if actor is None:
+            raise RunError(f"用户 {username} 不存在。")
+    try:
+        return start_run(matter, actor=actor, now=utcnow(), max_points=max_points)
+    except Forbidden:
+        raise RunError(f"用户 {username} 无权分析事项 {matter_id}。") from None
+
+
 def run_job(job_id: int, run_id: int) -> None:
     """The job: sync, analyse, store, match. A failure marks the run failed (and the job)."""
     try:
@@ -94,7 +116,7 @@ def run_job(job_id: int, run_id: int) -> None:
         db.session.rollback()
         run = db.session.get(AnalysisRun, run_id)
         run.status, run.error, run.finished_at = RunStatus.FAILED, str(exc)[:2000], utcnow()
-        commit()
+        report_progress(job_id, 0, 100, "分析失败")  # commits the failed run; the wrapper fails the job
         raise
 
 
@@ -105,12 +127,11 @@ def _execute(job_id: int, run_id: int) -> None:
     report_progress(job_id, 0, 100, "正在同步意见池")
     counts = sync_voices(run.matter_id)
     run.status, run.started_at = RunStatus.RUNNING, utcnow()
-    commit()
     rows = list(db.session.execute(select(*_COLUMNS).where(
         Voice.matter_id == run.matter_id, Voice.is_excluded.is_(False)).order_by(Voice.id)))
     docs = [_document(r) for r in rows]
     params = pipeline.Params.from_dict({**run.params, "cache_path": cache_path(run.matter_id)})
-    report_progress(job_id, 5, 100, f"正在分析 {len(docs)} 条文本")
+    report_progress(job_id, 5, 100, f"正在分析 {len(docs)} 条文本")  # commits the sync and the run's state
     started = time.perf_counter()
     result = _engine(docs, params, _Progress(job_id))
     engine_seconds = time.perf_counter() - started
@@ -119,8 +140,7 @@ def _execute(job_id: int, run_id: int) -> None:
     run.provenance = {**run.provenance, "sync": counts, "engine_seconds": round(engine_seconds, 3),
                       "excluded": _excluded_count(run.matter_id)}
     run.status, run.finished_at = RunStatus.DONE, utcnow()
-    commit()
-    report_progress(job_id, 100, 100, f"完成：{run.n_texts} 条文本，{run.n_points} 个风险点")
+    report_progress(job_id, 100, 100, f"完成：{run.n_texts} 条文本，{run.n_points} 个风险点")  # commits
 
 
 def _document(r) -> pipeline.Document:
