@@ -132,3 +132,61 @@ def test_other_organisation_and_other_matter_points_are_refused(client):
     other_matter = f.matter(w["org"])
     login(client, w["organiser"])
     assert client.get(f"/staff/matters/{other_matter.id}/points/{w['points'][0].id}").status_code == 404
+
+
+def test_point_texts_are_paged_and_new_texts_are_marked(client):
+    w = _analysed(120)
+    login(client, w["assessor"])
+    p = w["points"][0]
+    for v in db.session.scalars(select(Voice).limit(70)):
+        v.point_id = p.id
+    db.session.commit()
+    ids = sorted(db.session.scalars(select(Voice.id).where(Voice.point_id == p.id)))
+    fresh = add_letters(w["matter"].id, devset(1, skip=400))[0]
+    fresh.point_id = p.id
+    db.session.commit()
+    first = client.get(_url(w, f"/points/{p.id}")).get_data(as_text=True)
+    assert f"文本（{len(ids) + 1} 条）" in first and "第 1 / 2 页" in first and "上次分析后新增" in first
+    second = client.get(_url(w, f"/points/{p.id}"), query_string={"page": "2"}).get_data(as_text=True)
+    shown = [i for i in ids if f'id="v{i}"' in first] + [i for i in ids if f'id="v{i}"' in second]
+    assert sorted(shown) == ids
+    assert client.get(_url(w, f"/points/{p.id}"), query_string={"page": "x%"}).status_code == 200
+
+
+def test_progress_counts_reviewed_excluded_texts_and_decided_points(client):
+    from consult.analysis import curation
+    w = _analysed(60)
+    a, now = w["assessor"], utcnow()
+    vids = sorted(db.session.scalars(select(Voice.id)))
+    curation.review_voices(vids[:12], actor=a, now=now, matter=w["matter"])
+    curation.exclude_voice(db.session.get(Voice, vids[20]), actor=a, now=now, reason="无关")
+    curation.confirm_point(w["points"][0], actor=a, now=now)
+    curation.dismiss_point(w["points"][1], actor=a, now=now, reason="不是风险")
+    commit()
+    n = len(w["points"])
+    assert curation.progress_of(w["matter"].id) == {
+        "texts": 60, "reviewed": 13, "points": n, "decided": 2, "pct_reviewed": round(1300 / 60),
+        "pct_decided": round(200 / n)}
+    login(client, w["organiser"])
+    page = client.get(_url(w, "/points")).get_data(as_text=True)
+    assert f"{round(1300 / 60)}%" in page and "（13 / 60）" in page and f"（2 / {n}）" in page
+
+
+def test_compare_page_and_merged_point_page(client):
+    w = _analysed(100)
+    old = w["run"]
+    add_letters(w["matter"].id, devset(30, skip=500))
+    login(client, w["assessor"])
+    client.post(_url(w, "/analysis/runs"))
+    new = db.session.scalar(select(AnalysisRun).order_by(AnalysisRun.id.desc()))
+    page = client.get(_url(w, "/analysis/runs/compare"), query_string={"a": old.id, "b": new.id})
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and f"第 {old.id} 次与第 {new.id} 次分析比较" in body and "对应的风险点" in body
+    bad = client.get(_url(w, "/analysis/runs/compare"), query_string={"a": old.id, "b": old.id})
+    assert bad.status_code == 302
+    target, source = w["points"][0], w["points"][1]
+    client.post(_url(w, "/points/merge"), data={"point_ids": [str(source.id)], "target_id": str(target.id)})
+    merged = client.get(_url(w, f"/points/{source.id}")).get_data(as_text=True)
+    assert "此风险点已合并到" in merged and "保存名称" not in merged
+    resp = client.post(_url(w, f"/points/{source.id}/rename"), data={"title": "改名"})
+    assert resp.status_code == 422 and "该风险点已合并到其他风险点" in resp.get_data(as_text=True)
