@@ -57,7 +57,11 @@ def recluster_job(job_id: int, point_id: int, actor_id: int | None) -> None:
     report_progress(job_id, 0, 2, f"正在对 {len(rows)} 条文本重新聚类")
     subset_cache = cache_path(point.matter_id).replace(".cache", f"-point{point_id}.cache")
     params = pipeline.Params(max_points=MAX_SUBPOINTS, min_cluster_size=2, cache_path=subset_cache)
-    result = pipeline.run([_document(r) for r in rows], params)
+    try:
+        result = pipeline.run([_document(r) for r in rows], params)
+    finally:
+        for path in glob.glob(glob.escape(subset_cache) + "*"):  # the token cache and its fit file
+            os.remove(path)
     subs = sorted(result.risk_points, key=lambda p: (-float(p.weight), -int(p.size)))
     if len(subs) < 2:
         report_progress(job_id, 2, 2, "分析引擎未能把这些文本再分成两组以上，风险点保持不变。")
@@ -69,8 +73,6 @@ def recluster_job(job_id: int, point_id: int, actor_id: int | None) -> None:
            after={"new_points": new_ids, "mode": "recluster"})
     refresh_weights(point.matter_id)
     report_progress(job_id, 2, 2, f"已拆分为 {len(new_ids) + 1} 个风险点")  # commits
-    for path in glob.glob(glob.escape(subset_cache) + "*"):  # the token cache and its fit file
-        os.remove(path)
 
 
 def _make_sub(point: RiskPoint, sub, actor_id) -> int:

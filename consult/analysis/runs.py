@@ -79,7 +79,7 @@ def start_run(matter, *, actor, now: datetime, max_points: int | None = None) ->
     db.session.add(run)
     db.session.flush()
     job = start_job("analysis_run", run_job, run.id, actor=actor, matter_id=matter.id,
-                    label=f"风险点分析（第 {run.id} 次运行）：{matter.title[:60]}")
+                    label=f"风险点分析（运行 #{run.id}）：{matter.title[:60]}")
     run.job_id = job.id
     record(actor=actor, action="analysis.run.start", obj=run, matter_id=matter.id,
            after={"run_id": run.id, "job_id": job.id, "params": params})

@@ -6,11 +6,13 @@ Curation pages live in consult.analysis.point_views.
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from consult.analysis import matching, runs
 from consult.analysis.curation import progress_of
 from consult.analysis.forms import RunForm
-from consult.analysis.models import AnalysisRun
+from consult.analysis.models import AnalysisRun, RiskPoint
+from consult.auth.models import User
 from consult.extensions import db
 from consult.jobs import commit
 from consult.jobs.models import JobRun
@@ -71,7 +73,10 @@ def run_detail(matter_id: int, run_id: int):
     matter = _matter(matter_id)
     run = _run(matter, run_id)
     job = db.session.get(JobRun, run.job_id) if run.job_id else None
-    return render_template("analysis/runs/detail.html", matter=matter, run=run, job=job, rule=matching.rule_text())
+    starter = db.session.get(User, run.started_by_id) if run.started_by_id else None
+    curated = {p.id: p.title for p in db.session.scalars(select(RiskPoint).where(RiskPoint.matter_id == matter.id))}
+    return render_template("analysis/runs/detail.html", matter=matter, run=run, job=job, starter=starter,
+                           curated=curated, rule=matching.rule_text())
 
 
 @bp.route("/runs/compare")

@@ -37,8 +37,9 @@ def test_run_button_runs_and_shows_the_run(client):
     assert resp.headers["Location"].endswith(f"/analysis/runs/{run.id}")
     page = client.get(resp.headers["Location"]).get_data(as_text=True)
     assert "已完成" in page and "查看并整理风险点" in page and f"{run.n_texts}" in page
+    assert w["assessor"].display_name in page and run.input_hash[:16] in page
     listing = client.get(_url(w, "/analysis/runs")).get_data(as_text=True)
-    assert f"第 {run.id} 次" in listing and "Jaccard" in listing
+    assert f">#{run.id}</a>" in listing and "Jaccard" in listing
 
 
 def test_points_page_lists_heaviest_first_with_mixes_and_progress(client):
@@ -181,7 +182,7 @@ def test_compare_page_and_merged_point_page(client):
     new = db.session.scalar(select(AnalysisRun).order_by(AnalysisRun.id.desc()))
     page = client.get(_url(w, "/analysis/runs/compare"), query_string={"a": old.id, "b": new.id})
     body = page.get_data(as_text=True)
-    assert page.status_code == 200 and f"第 {old.id} 次与第 {new.id} 次分析比较" in body and "对应的风险点" in body
+    assert page.status_code == 200 and f"分析运行 #{old.id} 与 #{new.id} 比较" in body and "对应的风险点" in body
     bad = client.get(_url(w, "/analysis/runs/compare"), query_string={"a": old.id, "b": old.id})
     assert bad.status_code == 302
     target, source = w["points"][0], w["points"][1]
