@@ -17,7 +17,7 @@ from consult.analysis import pipeline
 from consult.analysis.curation import CurationError, _live
 from consult.analysis.matching import refresh_weights
 from consult.analysis.models import PointState, RiskPoint, Voice
-from consult.analysis.runs import _document, cache_path
+from consult.analysis.runs import _document, cache_path, keyword_terms
 from consult.audit.services import record
 from consult.extensions import db
 from consult.jobs import report_progress, start_job
@@ -77,7 +77,7 @@ def recluster_job(job_id: int, point_id: int, actor_id: int | None) -> None:
 
 def _make_sub(point: RiskPoint, sub, actor_id) -> int:
     new = RiskPoint(matter_id=point.matter_id, title=str(sub.title)[:200] or "拆分出的风险点", is_manual=True,
-                    keywords=[k.get("term", "") for k in sub.keywords if isinstance(k, dict)],
+                    keywords=keyword_terms(sub.keywords),
                     area=str(sub.area or "")[:40], dimension=str(sub.dimension or "")[:20],
                     state=PointState.CANDIDATE, created_by_id=actor_id, first_run_id=point.last_run_id,
                     last_run_id=point.last_run_id)

@@ -213,9 +213,14 @@ def store_result(run: AnalysisRun, result, rows, *, input_hash: str) -> None:
 def _run_point(run: AnalysisRun, rank: int, p, by_id: dict) -> RunPoint:
     ids = [int(d) for d in p.doc_ids if int(d) in by_id]
     return RunPoint(run_id=run.id, rank=rank, engine_id=str(p.id)[:40], title=str(p.title)[:200],
-                    keywords=[k.get("term", "") if isinstance(k, dict) else str(k) for k in p.keywords],
+                    keywords=keyword_terms(p.keywords),
                     area=str(p.area or "")[:40], dimension=str(p.dimension or "")[:20], size=len(ids),
                     weight=float(p.weight), voice_ids=ids, details=point_details(p, [by_id[i] for i in ids]))
+
+
+def keyword_terms(keywords) -> list[str]:
+    """The engine's keywords ([{"term", "weight"}] today; plain strings accepted) as terms."""
+    return [str(k.get("term", "")) if isinstance(k, dict) else str(k) for k in keywords or []]
 
 
 KNOWN = {"id", "title", "keywords", "area", "dimension", "doc_ids", "size", "weight", "representatives",
@@ -227,6 +232,7 @@ def point_details(p, members) -> dict[str, Any]:
     from collections import Counter
 
     esc = getattr(p, "escalation", None)
+    esc = esc if isinstance(esc, dict) else {"score": getattr(esc, "score", 0.0), "terms": getattr(esc, "terms", [])}
     extras = {}
     if hasattr(p, "__dataclass_fields__"):
         extras = {k: _plain(getattr(p, k)) for k in p.__dataclass_fields__ if k not in KNOWN}
@@ -234,7 +240,7 @@ def point_details(p, members) -> dict[str, Any]:
         "stance": dict(Counter(m.stance.value for m in members)),
         "sources": dict(Counter(m.source.value for m in members)),
         "authors": len({m.author for m in members if m.author}),
-        "escalation": {"score": float(getattr(esc, "score", 0.0) or 0.0), "terms": list(getattr(esc, "terms", []))},
+        "escalation": {"score": float(esc.get("score") or 0.0), "terms": [str(t) for t in esc.get("terms") or []]},
         "representatives": [{"id": str(r.get("id")), "text": str(r.get("text", ""))}
                             for r in (p.representatives or []) if isinstance(r, dict)],
         "engine": extras,  # weight parts, confidences, cohesion … whatever this engine version adds

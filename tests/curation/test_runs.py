@@ -101,3 +101,30 @@ def test_failed_engine_marks_run_and_job_failed(monkeypatch):
     assert run.status == RunStatus.FAILED and run.error == "engine exploded"
     assert db.session.get(JobRun, run.job_id).status == JobStatus.FAILED
     assert db.session.scalar(select(RunPoint).limit(1)) is None
+
+
+def test_fields_a_newer_engine_adds_are_kept_in_the_details(monkeypatch):
+    import dataclasses
+
+    from consult.analysis import pipeline
+
+    @dataclasses.dataclass
+    class NewerPoint(pipeline.RiskPoint):
+        weight_parts: dict = dataclasses.field(default_factory=dict)
+
+    real = pipeline.run
+
+    def newer(docs, params, progress=None):
+        result = real(docs, params, progress=progress)
+        result.risk_points = [NewerPoint(**{f.name: getattr(p, f.name) for f in dataclasses.fields(p)},
+                                         weight_parts={"size": p.size, "escalation": 0.5})
+                              for p in result.risk_points]
+        return result
+    monkeypatch.setattr(runs.pipeline, "run", newer)
+    w = f.world()
+    add_letters(w["matter"].id, devset(60))
+    run = _run(w)
+    assert run.status == RunStatus.DONE
+    for rp in run.points:
+        assert rp.details["engine"]["weight_parts"] == {"size": rp.size, "escalation": 0.5}
+        assert "cohesion" in rp.details["engine"] and "doc_ids" not in rp.details["engine"]
