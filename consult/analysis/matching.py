@@ -20,7 +20,8 @@ The rule (also shown on the runs page, see RULE_TEXT):
 6. A matched point takes the run's keywords, area, dimension and run id, and its title unless
    the assessor renamed it. Its state (confirmed, dismissed with the reason) is kept.
 7. Every unpinned, non-excluded text then belongs to the point its run point went to, or to
-   none when the engine left it unassigned.
+   none when the engine left it unassigned. How many texts joined each point is kept in the
+   run's summary and shown beside the point (so texts joining a dismissed point are seen).
 """
 from __future__ import annotations
 
@@ -108,9 +109,10 @@ def apply_run(run: AnalysisRun, run_points: list[RunPoint], *, now: datetime) ->
     vanished = [pid for pid in eligible if pid not in set(target.values())]
     for pid in vanished:
         points[pid].is_vanished = True
-    moved = _move(run.matter_id, loose, target, placed)
+    joined = _move(run.matter_id, loose, target, placed)
     refresh_weights(run.matter_id)
-    return {"matched": matched, "absorbed": absorbed, "new": new_ids, "vanished": vanished, "moved": moved,
+    return {"matched": matched, "absorbed": absorbed, "new": new_ids, "vanished": vanished,
+            "moved": sum(joined.values()), "joined": {str(k): n for k, n in joined.items() if k is not None},
             "threshold": threshold(), "absorb_share": absorb_share()}
 
 
@@ -159,8 +161,9 @@ def _refresh(point: RiskPoint, rp: RunPoint, run: AnalysisRun) -> None:
         point.title = rp.title
 
 
-def _move(matter_id: int, loose: dict, target: dict, placed: dict) -> int:
-    """Unpinned texts to their run point's curated point; texts the engine left out to none."""
+def _move(matter_id: int, loose: dict, target: dict, placed: dict) -> dict:
+    """Unpinned texts to their run point's curated point; texts the engine left out to none.
+    Returns how many texts joined each point (None: left without a point)."""
     now_at = {v: pid for pid, members in placed.items() for v in members}
     wanted: dict[int, int | None] = {v: None for v in now_at}
     for rp_id, members in loose.items():
@@ -175,7 +178,7 @@ def _move(matter_id: int, loose: dict, target: dict, placed: dict) -> int:
             db.session.execute(update(Voice).where(
                 Voice.id.in_(ids[i:i + CHUNK]), Voice.matter_id == matter_id, Voice.is_pinned.is_(False),
                 Voice.is_excluded.is_(False)).values(point_id=pid).execution_options(synchronize_session=False))
-    return sum(len(ids) for ids in groups.values())
+    return {pid: len(ids) for pid, ids in groups.items()}
 
 
 def refresh_weights(matter_id: int) -> None:

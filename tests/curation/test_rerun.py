@@ -84,6 +84,10 @@ def test_curate_add_texts_rerun_nothing_decided_is_lost():
     fresh = [db.session.get(Voice, v.id) for v in new]
     assert all(v.last_run_id == run2.id for v in fresh)
     assert sum(v.point_id is not None for v in fresh) >= 20
+    # how many texts joined each point is kept, and shown
+    joined = run2.summary["joined"]
+    assert sum(joined.values()) <= run2.summary["moved"] and all(int(k) in after for k in joined)
+    assert sum(joined.values()) >= 20  # at least the new texts that found a point
     # decided points are not re-created as new candidates
     assert set(run2.summary["new"]).isdisjoint(before)
 
