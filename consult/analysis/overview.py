@@ -70,23 +70,21 @@ def point_row(point: RiskPoint, run: AnalysisRun | None) -> PointRow:
 def _fill_counts(matter_id: int, rows: dict[int, PointRow], only: int | None = None) -> None:
     base = (Voice.matter_id == matter_id, Voice.is_excluded.is_(False),
             Voice.point_id.is_not(None) if only is None else Voice.point_id == only)
-    stance, sources = defaultdict(dict), defaultdict(dict)
-    for pid, st, n in db.session.execute(select(Voice.point_id, Voice.stance, func.count()).where(*base)
-                                         .group_by(Voice.point_id, Voice.stance)):
-        stance[pid][st] = n
-    for pid, src, n in db.session.execute(select(Voice.point_id, Voice.source, func.count()).where(*base)
-                                          .group_by(Voice.point_id, Voice.source)):
-        sources[pid][src] = n
+    stance, sources, weights = defaultdict(dict), defaultdict(dict), defaultdict(float)
+    for pid, st, src, n, weight in db.session.execute(  # one scan for both mixes and the weight
+            select(Voice.point_id, Voice.stance, Voice.source, func.count(), func.sum(Voice.weight))
+            .where(*base).group_by(Voice.point_id, Voice.stance, Voice.source)):
+        stance[pid][st] = stance[pid].get(st, 0) + n
+        sources[pid][src] = sources[pid].get(src, 0) + n
+        weights[pid] += float(weight or 0.0)
     people = dict(db.session.execute(select(Voice.point_id, func.count(func.distinct(Voice.author)))
                                      .where(*base, Voice.author != "").group_by(Voice.point_id)).all())
-    weights = dict(db.session.execute(select(Voice.point_id, func.sum(Voice.weight)).where(*base)
-                                      .group_by(Voice.point_id)).all())
     for pid, row in rows.items():
         row.stance = {str(VOICE_STANCE_LABELS[s]): stance[pid][s] for s in STANCE_ORDER if stance[pid].get(s)}
         row.sources = {str(SOURCE_LABELS[s]): n for s, n in sorted(sources[pid].items(), key=lambda x: -x[1])}
         row.size = sum(stance[pid].values())
         row.people = people.get(pid, 0)
-        row.weight = round(float(weights.get(pid) or 0.0), 2)
+        row.weight = round(weights.get(pid, 0.0), 2)
 
 
 def point_texts(point: RiskPoint, *, q: str = "", page: int = 1, source: str = "") -> tuple[list[Voice], int]:
