@@ -109,7 +109,7 @@ def apply_run(run: AnalysisRun, run_points: list[RunPoint], *, now: datetime) ->
     vanished = [pid for pid in eligible if pid not in set(target.values())]
     for pid in vanished:
         points[pid].is_vanished = True
-    joined = _move(run.matter_id, loose, target, placed)
+    joined = _move(run.matter_id, loose, target, placed, run.id)
     refresh_weights(run.matter_id)
     return {"matched": matched, "absorbed": absorbed, "new": new_ids, "vanished": vanished,
             "moved": sum(joined.values()), "joined": {str(k): n for k, n in joined.items() if k is not None},
@@ -161,7 +161,7 @@ def _refresh(point: RiskPoint, rp: RunPoint, run: AnalysisRun) -> None:
         point.title = rp.title
 
 
-def _move(matter_id: int, loose: dict, target: dict, placed: dict) -> dict:
+def _move(matter_id: int, loose: dict, target: dict, placed: dict, run_id: int) -> dict:
     """Unpinned texts to their run point's curated point; texts the engine left out to none.
     Returns how many texts joined each point (None: left without a point)."""
     now_at = {v: pid for pid, members in placed.items() for v in members}
@@ -177,7 +177,8 @@ def _move(matter_id: int, loose: dict, target: dict, placed: dict) -> dict:
         for i in range(0, len(ids), CHUNK):
             db.session.execute(update(Voice).where(
                 Voice.id.in_(ids[i:i + CHUNK]), Voice.matter_id == matter_id, Voice.is_pinned.is_(False),
-                Voice.is_excluded.is_(False)).values(point_id=pid).execution_options(synchronize_session=False))
+                Voice.is_excluded.is_(False)).values(point_id=pid, last_run_id=run_id)  # one write per row
+                .execution_options(synchronize_session=False))
     return {pid: len(ids) for pid, ids in groups.items()}
 
 

@@ -44,7 +44,7 @@ ENGINE_SOURCE = {
     VoiceSource.VISIT: "visit", VoiceSource.LETTER: "other",
 }
 BUSY_FOR = timedelta(hours=2)  # a queued/running run older than this is taken as dead
-CHUNK = 1000
+CHUNK = 5000
 _COLUMNS = (Voice.id, Voice.text, Voice.title, Voice.source, Voice.stance, Voice.group, Voice.weight,
             Voice.occurred_at, Voice.author, Voice.text_hash, Voice.is_pinned, Voice.point_id)
 
@@ -265,10 +265,11 @@ def _plain(value):
 
 
 def _touch_voices(run_id: int, ids: list[int]) -> None:
-    """Every text in this run is no longer "new since the last run"."""
+    """Every text in this run is no longer "new since the last run" (moved texts already are)."""
     for i in range(0, len(ids), CHUNK):
-        db.session.execute(update(Voice).where(Voice.id.in_(ids[i:i + CHUNK])).values(last_run_id=run_id)
-                           .execution_options(synchronize_session=False))
+        db.session.execute(update(Voice).where(
+            Voice.id.in_(ids[i:i + CHUNK]), (Voice.last_run_id.is_(None)) | (Voice.last_run_id != run_id))
+            .values(last_run_id=run_id).execution_options(synchronize_session=False))
 
 
 # --- reading -------------------------------------------------------------------------------
