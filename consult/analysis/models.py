@@ -65,6 +65,7 @@ class Voice(TimestampMixin, db.Model):
         UniqueConstraint("matter_id", "source_ref", name="uq_voices_matter_source_ref"),
         Index("ix_voices_matter_point", "matter_id", "point_id"),
         Index("ix_voices_matter_source", "matter_id", "source"),
+        Index("ix_voices_matter_occurred", "matter_id", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,6 +85,7 @@ class Voice(TimestampMixin, db.Model):
     source_status: Mapped[str] = mapped_column(String(20), default="")  # comment moderation state
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
     recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    recorder: Mapped[str] = mapped_column(String(100), default="")  # field worker who took it down (走访人/记录人)
     # escalation signal (engine lexicon + collective-action questionnaire answers)
     escalation_score: Mapped[float] = mapped_column(default=0.0)
     escalation_terms: Mapped[list] = mapped_column(JSON, default=list)
