@@ -50,7 +50,7 @@ def start_pool_export(matter, *, actor, fmt: str, args: dict):
 def export_rows(matter_id: int, f: PoolFilter):
     yield HEADER
     where = and_(*_conditions(matter_id, f))
-    titles = dict(db.session.execute(select(RiskPoint.id, RiskPoint.title).where(RiskPoint.matter_id == matter_id)))
+    titles = dict(db.session.execute(select(RiskPoint.id, RiskPoint.title).where(RiskPoint.matter_id == matter_id)).all())
     cols = (Voice.id, Voice.source, Voice.channel, Voice.occurred_at, Voice.stance, Voice.raw_stance, Voice.group,
             Voice.household, Voice.author, Voice.recorder, Voice.title, Voice.text, Voice.weight,
             Voice.escalation_terms, Voice.point_id, Voice.is_reviewed, Voice.exclude_reason)

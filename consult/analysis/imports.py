@@ -41,6 +41,7 @@ class Sheet:
     """Rows of one file: keys found, and per row (row number, {key: raw value}, {key: column name})."""
 
     rows: list[tuple[int, dict, dict]] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)  # the known columns the file has
 
 
 @dataclass
@@ -62,7 +63,7 @@ def _blank(row) -> bool:
 
 def _tabular(header: list, body, aliases: dict[str, str], first_row: int, letters: bool) -> Sheet:
     keys = [_key_of(h, aliases) for h in header]
-    sheet = Sheet()
+    sheet = Sheet(keys={k for k in keys if k})
     names = {}
     for i, (h, k) in enumerate(zip(header, keys)):
         if k:
@@ -128,6 +129,7 @@ def read_jsonl(data: bytes, aliases: dict[str, str]) -> Sheet:
             key = _key_of(k, aliases)
             if key:
                 values[key], names[key] = v, k
+                sheet.keys.add(key)
         sheet.rows.append((lineno, values, names))
     return sheet
 
@@ -139,7 +141,7 @@ def read_file(data: bytes, fmt: str, aliases: dict[str, str]) -> Sheet:
     if reader is None:
         raise PoolImportError("请上传 CSV、Excel（.xlsx）或 JSONL 文件。")
     sheet = reader(data, aliases)
-    if not sheet.rows:
+    if not sheet.rows and sheet.keys:
         raise PoolImportError("文件中没有可导入的记录。")
     return sheet
 
@@ -284,10 +286,10 @@ def import_letters(matter, data: bytes, fmt: str, *, actor, now: datetime) -> Re
     """Import letters from another channel; all rows valid or nothing stored."""
     require(actor, "matter.analyse", matter)
     sheet = read_file(data, fmt, LETTER_ALIASES)
-    missing = {"channel", "time", "text"} - {k for _, values, _ in sheet.rows for k in values}
+    missing = {"channel", "time", "text"} - sheet.keys
     if missing:
         label = {"channel": "渠道", "time": "时间", "text": "内容"}
-        raise PoolImportError("文件缺少必需的列：" + "、".join(label[k] for k in sorted(missing)) +
+        raise PoolImportError("文件缺少必需的列：" + "、".join(label[k] for k in ("channel", "time", "text") if k in missing) +
                            "（第一行应为列名：" + "、".join(LETTER_COLUMNS) + "）。")
     result, rows = Result(), []
     for rownum, values, names in sheet.rows:

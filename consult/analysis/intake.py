@@ -135,12 +135,11 @@ def import_intake(matter, data: bytes, *, actor, now: datetime) -> Result:
     if not data:
         raise PoolImportError("请选择要上传的文件。")
     sheet = read_xlsx(data, INTAKE_ALIASES)
+    if {"source", "time", "recorder", "stance", "text"} - sheet.keys:
+        raise PoolImportError("文件不是本系统的录入模板（缺少列），请重新下载模板。")
     rows = [r for r in sheet.rows if not _is_hint_row(r[1])]
     if not rows:
         raise PoolImportError("文件中没有可导入的记录（从第 3 行开始填写）。")
-    missing = {"source", "time", "recorder", "stance", "text"} - set(rows[0][1])
-    if missing:
-        raise PoolImportError("文件不是本系统的录入模板（缺少列），请重新下载模板。")
     result, ready = Result(), []
     for rownum, values, names in rows:
         ready.append(_intake_row(Cells(rownum, values, names, result.errors), now))

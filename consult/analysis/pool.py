@@ -149,7 +149,7 @@ def facet_counts(matter_id: int, f: PoolFilter) -> dict[str, list[tuple[str, str
     out["reviewed"] = [(yes_no[bool(v)], "已审阅" if v else "未审阅", n) for v, n in _facet(matter_id, f, "reviewed")]
     points = _facet(matter_id, f, "point")
     titles = dict(db.session.execute(select(RiskPoint.id, RiskPoint.title).where(
-        RiskPoint.id.in_([p for p, _ in points if p is not None])))) if points else {}
+        RiskPoint.id.in_([p for p, _ in points if p is not None]))).all()) if points else {}
     out["point"] = [("none" if p is None else str(p), "未归入风险点" if p is None else titles.get(p, f"#{p}"), n)
                     for p, n in points]
     return out
