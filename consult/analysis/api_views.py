@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from consult.analysis import api, tokens
 from consult.analysis.models import ApiToken
 from consult.analysis.pool_forms import TokenForm
-from consult.analysis.voices import sync_voices
+from consult.analysis.freshness import ensure_synced
 from consult.audit.services import record
 from consult.extensions import csrf, db, limiter
 from consult.jobs import commit
@@ -73,7 +73,7 @@ def matters():
 @limiter.limit(_limit, key_func=_rate_key)
 def voices(matter_id: int):
     def build(user, matter):
-        sync_voices(matter.id)
+        ensure_synced(matter.id)
         return api.voices_page(matter, request.args)
     return _call(matter_id, build)
 

@@ -249,3 +249,14 @@ class ApiToken(db.Model):
     revoked_at: Mapped[Optional[datetime]]
 
     user = relationship("User")
+
+
+class VoiceSyncState(db.Model):
+    """When a matter's mirrored sources were last synced into the pool, and their signature
+    then (counts, id sums, statuses): opening the pool re-syncs only when it has changed."""
+
+    __tablename__ = "voice_sync_states"
+
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"), primary_key=True)
+    signature: Mapped[str] = mapped_column(String(64))
+    synced_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -11,7 +11,7 @@ from consult.analysis import exports, imports, intake, pool
 from consult.analysis.models import SOURCE_LABELS, VOICE_STANCE_LABELS, VoiceSource, VoiceStance
 from consult.analysis.pool_forms import ExportForm, FileForm, VoiceForm
 from consult.analysis.stance import MAPPING_TABLE
-from consult.analysis.voices import sync_voices
+from consult.analysis.freshness import ensure_synced
 from consult.extensions import db
 from consult.jobs import commit
 from consult.matters.models import Matter
@@ -31,7 +31,11 @@ def _staff_only():
 @bp.app_template_global()
 def pool_panel(matter) -> dict | None:
     """Figures for the matter page's panel (None for those who may not see the pool)."""
-    return pool.panel_stats(matter.id) if can(current_user, "matter.view", matter) else None
+    if not can(current_user, "matter.view", matter):
+        return None
+    if ensure_synced(matter.id):
+        commit()
+    return pool.panel_stats(matter.id)
 
 
 @bp.app_template_global()
@@ -47,7 +51,7 @@ def _matter(matter_id: int, action: str) -> Matter:
 
 def _synced(matter_id: int, action: str = "matter.view") -> Matter:
     matter = _matter(matter_id, action)
-    sync_voices(matter.id)  # mirrored texts are current whenever the pool is opened
+    ensure_synced(matter.id)  # mirrored texts are current whenever the pool is opened
     commit()
     return matter
 

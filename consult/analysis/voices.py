@@ -104,8 +104,8 @@ def sync_voices(matter_id: int) -> dict[str, int]:
             voice = Voice(matter_id=matter_id, source=row["source"], source_ref=row["ref"], text_hash="")
             db.session.add(voice)
             counts["added"] += 1
-        elif (voice.text_hash, voice.raw_stance, voice.source_status) == (
-                digest, row.get("raw_stance", ""), row.get("status", "")):
+        elif (voice.text_hash, voice.raw_stance, voice.source_status, voice.author) == (
+                digest, row.get("raw_stance", ""), row.get("status", ""), row.get("author", "")):
             continue
         else:
             counts["updated"] += 1
