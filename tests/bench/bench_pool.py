@@ -4,7 +4,8 @@ Seeds 14,000 comments (mirrored into the pool when the page opens) and 6,000 sta
 texts (visits, letters) written by the demo text generator, syncs the pool once, then times
 through the app in-process as the assessor (median of 7 after one warm-up):
 the unfiltered list, filtered lists (search + stance, a facet, a date range, a late page),
-the flagged list, the JSON API page, and sync_voices with nothing changed. The baseline, in
+the flagged list, the JSON API page, sync_voices with nothing changed, and the list right
+after a new comment (the signature differs, so the page re-syncs). The baseline, in
 the same run, is the staff dashboard (a page that reads almost nothing).
 
   createdb -h 127.0.0.1 -U postgres test_voices_bench
@@ -80,6 +81,19 @@ def timed(client, url, runs=7, headers=None) -> float:
     return statistics.median(times)
 
 
+def after_new_comment(client, w, url, runs=5) -> float:
+    from tests import factories
+
+    times = []
+    for i in range(runs):
+        factories.comment(w["notice"], f"刚提交的新意见：垃圾车太吵（{i}）")
+        t = time.perf_counter()
+        resp = client.get(url)
+        times.append((time.perf_counter() - t) * 1000)
+        assert resp.status_code == 200 and f"（{i}）" in resp.get_data(as_text=True)
+    return statistics.median(times)
+
+
 def main() -> None:
     from sqlalchemy import create_engine, text
 
@@ -131,6 +145,7 @@ def run(app, db, w) -> None:
                        ("filtered: source=letter, page 40", base + "?source=letter&page=40"),
                        ("flagged list", base + "/flagged")):
         rows.append((label, timed(client, url)))
+    rows.append(("list after 1 new comment (re-sync)", after_new_comment(client, w, base)))
     rows.append(("API voices, q=学校, per_page=200", timed(
         app.test_client(), f"/api/v1/matters/{mid}/voices?q=学校&per_page=200",
         headers={"Authorization": f"Bearer {raw}"})))
