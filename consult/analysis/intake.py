@@ -48,8 +48,8 @@ def add_voice(matter, *, actor, now: datetime, source: VoiceSource, key: str, te
         raise IntakeError("页面已过期，请刷新后重新录入。", "key")
     if not text or not text.strip():
         raise IntakeError("请填写意见内容。", "text")
-    if occurred_at > now:
-        raise IntakeError("时间不能晚于现在。", "occurred_at")
+    if occurred_at > now or occurred_at.year < 2000:
+        raise IntakeError("时间应在 2000 年之后，且不晚于现在。", "occurred_at")
     ref = f"{source.value}:{key}"
     existing = db.session.scalar(select(Voice).where(Voice.matter_id == matter.id, Voice.source_ref == ref))
     if existing is not None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from consult.analysis.models import (SOURCE_LABELS, AnalysisRun, PointState, RiskPoint, RunStatus, Voice,
                                      VoiceSource, VoiceStance)
@@ -175,7 +176,8 @@ def search_voices(matter_id: int, f: PoolFilter, *, per_page: int = PER_PAGE, wi
     total = db.session.scalar(select(func.count(Voice.id)).where(where)) or 0
     pages = max(1, -(-total // per_page))
     page = min(f.page, pages)
-    items = list(db.session.scalars(select(Voice).where(where).order_by(Voice.occurred_at.desc(), Voice.id.desc())
+    items = list(db.session.scalars(select(Voice).where(where).options(selectinload(Voice.point))
+                                    .order_by(Voice.occurred_at.desc(), Voice.id.desc())
                                     .offset((page - 1) * per_page).limit(per_page)))
     return PoolPage(items=items, total=total, page=page, pages=pages,
                     facets=facet_counts(matter_id, f) if with_facets else {}, has_run=has_done_run(matter_id))

@@ -16,7 +16,7 @@ STAFF_SOURCE_CHOICES = [(s.value, SOURCE_LABELS[s]) for s in (VoiceSource.PAPER,
 
 
 class VoiceForm(FlaskForm):
-    key = HiddenField()
+    key = HiddenField(_l("录入表单"))
     source = RadioField(_l("来源"), choices=STAFF_SOURCE_CHOICES, validators=[InputRequired(_l("请选择来源。"))])
     occurred_at = DateTimeLocalField(_l("时间（北京时间）"), validators=[InputRequired(_l("请填写时间。"))], **_DT)
     recorder = StringField(_l("记录人"), validators=[NotBlank(_l("请填写记录人。")), MaxChars(100), SafeText()],

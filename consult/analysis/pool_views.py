@@ -96,6 +96,8 @@ def voice_new(matter_id: int):
         except intake.IntakeError as exc:
             db.session.rollback()
             getattr(form, exc.field, form.text).errors.append(str(exc))
+            if exc.field == "key":
+                form.key.data = intake.new_key()  # a fresh form: the next save goes through
         else:
             commit()
             flash(_("已保存（编号 %(id)s）。可继续录入下一条。", id=voice.id) if created

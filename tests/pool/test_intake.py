@@ -1,6 +1,7 @@
 """Staff intake: one record through the form (stored once however often it is sent), and the
 Excel batch (every row valid or nothing stored, errors by row and column)."""
 import io
+import re
 from datetime import timezone
 
 from openpyxl import load_workbook
@@ -53,10 +54,17 @@ def test_form_errors_are_chinese_and_keep_input(client):
     assert resp.status_code == 422
     assert "请填写意见内容。" in page and "请填写记录人。" in page and "请选择态度。" in page
     assert "保留的楼号" in page
-    resp = client.post(url, data=_form(occurred_at="2099-01-01T10:00"))
-    assert resp.status_code == 422 and "时间不能晚于现在。" in resp.get_data(as_text=True)
+    for when in ("2099-01-01T10:00", "1999-12-31T10:00"):
+        resp = client.post(url, data=_form(occurred_at=when))
+        assert resp.status_code == 422 and "时间应在 2000 年之后，且不晚于现在。" in resp.get_data(as_text=True)
     resp = client.post(url, data=_form(key="../../etc"))
-    assert resp.status_code == 422 and "页面已过期" in resp.get_data(as_text=True)
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "录入表单：页面已过期，请刷新后重新录入。" in page
+    fresh = re.search(r'name="key" type="hidden" value="([0-9a-f]{32})"', page)
+    assert fresh, "the form comes back with a fresh key, so saving it again works"
+    assert client.post(url, data=_form(key=fresh.group(1))).status_code == 302
+    db.session.query(Voice).delete()
+    db.session.commit()
     resp = client.post(url, data=_form(source="comment"))
     assert resp.status_code == 422
     resp = client.post(url, data=_form(text="长" * 10001))
