@@ -88,3 +88,24 @@ def test_assessor_filters_enters_and_imports_voices(live_server, desk_page, tmp_
     page.goto(f"{live_server}/staff/matters/{w['matter'].id}/voices")
     screenshot(page, "pool-5-list-after")
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+
+def test_demo_matter_pool_at_desktop_size(live_server, desk_page, app):
+    from consult.demo.seed import seed_demo
+
+    seed_demo()
+    page = desk_page
+    page.goto(f"{live_server}/staff/login")
+    page.get_by_label("用户名").fill("assessor")
+    page.get_by_label("密码").fill("demo-assessor-2026")
+    page.get_by_role("button", name=re.compile("登录")).click()
+    page.get_by_role("link", name="B区和平街道生活垃圾转运站选址建设项目").click()
+    panel = page.locator(".pool-panel")
+    assert re.search(r"意见总数\s*7\d\d", panel.inner_text()), panel.inner_text()
+    panel.screenshot(path=str(screenshot(page, "pool-6-demo-matter").with_name("pool-6-demo-panel.png")))
+    panel.get_by_role("link", name="查看全部意见").click()
+    assert "第 1 / 15 页" in page.content() and page.locator(".voice").count() == 50
+    screenshot(page, "pool-7-demo-list")
+    page.locator(".facets").get_by_role("link", name=re.compile("^有预警")).click()
+    assert page.locator(".badge-flag").count() >= 20
+    screenshot(page, "pool-8-demo-flagged-filter")
