@@ -42,30 +42,7 @@ class PoolFilter:
     @classmethod
     def from_args(cls, args) -> "PoolFilter":
         ignored: list[str] = []
-        values: dict = {}
-        q = (args.get("q") or "").strip()
-        if q and (has_forbidden_chars(q) or len(q) > MAX_QUERY_CHARS):
-            ignored.append("q")
-        elif q:
-            values["q"] = q
-        choices = {"source": {s.value for s in VoiceSource}, "stance": {s.value for s in VoiceStance},
-                   "flagged": {"1", "0"}, "reviewed": {"1", "0"}, "new": {"1"}}
-        for key, allowed in choices.items():
-            value = args.get(key) or ""
-            if value in allowed:
-                values[key] = value
-            elif value:
-                ignored.append(key)
-        group = args.get("group") or ""
-        if group and not has_forbidden_chars(group) and len(group) <= 100:
-            values["group"] = group
-        elif group:
-            ignored.append("group")
-        point = args.get("point") or ""
-        if point == "none" or (point.isascii() and point.isdigit() and len(point) < 10):
-            values["point"] = point
-        elif point:
-            ignored.append("point")
+        values = _text_values(args, ignored) | _choice_values(args, ignored)
         for key in ("date_from", "date_to"):
             raw = args.get(key) or ""
             try:
@@ -93,6 +70,36 @@ class PoolFilter:
     @property
     def is_empty(self) -> bool:
         return not self.args(page=1)
+
+
+def _text_values(args, ignored: list[str]) -> dict:
+    values = {}
+    for key, limit in (("q", MAX_QUERY_CHARS), ("group", 100)):
+        raw = args.get(key) or ""
+        value = raw.strip() if key == "q" else raw
+        if value and (has_forbidden_chars(value) or len(value) > limit):
+            ignored.append(key)
+        elif value:
+            values[key] = value
+    return values
+
+
+def _choice_values(args, ignored: list[str]) -> dict:
+    choices = {"source": {s.value for s in VoiceSource}, "stance": {s.value for s in VoiceStance},
+               "flagged": {"1", "0"}, "reviewed": {"1", "0"}, "new": {"1"}}
+    values = {}
+    for key, allowed in choices.items():
+        value = args.get(key) or ""
+        if value in allowed:
+            values[key] = value
+        elif value:
+            ignored.append(key)
+    point = args.get("point") or ""
+    if point == "none" or (point.isascii() and point.isdigit() and len(point) < 10):
+        values["point"] = point
+    elif point:
+        ignored.append("point")
+    return values
 
 
 def _like(q: str) -> str:

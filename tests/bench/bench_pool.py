@@ -29,43 +29,56 @@ N_STAFF = int(os.environ.get("BENCH_STAFF", 6_000))
 TARGET_MS = 300
 
 
-def seed(db, w) -> None:
-    from consult.analysis.escalation import escalation_of, is_flagged
-    from consult.analysis.models import Voice, VoiceSource, VoiceStance
-    from consult.analysis.voices import sync_voices, text_hash
-    from consult.demo.voices import TextGen
+def _comments(gen, w, base) -> list[dict]:
     from consult.notices.comments import body_fingerprint, new_receipt_code
-    from consult.notices.models import Comment, CommentStatus, Stance
+    from consult.notices.models import CommentStatus, Stance
 
-    t0 = time.perf_counter()
-    gen, m, base = TextGen(1), w["matter"], datetime(2026, 6, 1, tzinfo=timezone.utc)
-    comments = []
+    rows = []
     for i in range(N_COMMENTS):
         concern = gen.concern()
         body = f"{gen.comment(concern)}（{i}）"
-        comments.append(dict(matter_id=m.id, notice_id=w["notice"].id, receipt_code=new_receipt_code(), body=body,
-                             body_hash=body_fingerprint(body), stance=Stance(gen.stance(concern)),
-                             status=CommentStatus.PUBLISHED, created_at=base + timedelta(minutes=13 * i)))
-    db.session.execute(db.insert(Comment), comments)
-    staff = []
+        rows.append(dict(matter_id=w["matter"].id, notice_id=w["notice"].id, receipt_code=new_receipt_code(),
+                         body=body, body_hash=body_fingerprint(body), stance=Stance(gen.stance(concern)),
+                         status=CommentStatus.PUBLISHED, created_at=base + timedelta(minutes=13 * i)))
+    return rows
+
+
+def _staff(gen, w, base) -> list[dict]:
+    from consult.analysis.escalation import escalation_of, is_flagged
+    from consult.analysis.models import VoiceSource, VoiceStance
+    from consult.analysis.voices import text_hash
+
+    rows = []
     for i in range(N_STAFF):
         concern = gen.concern()
         text = gen.petition() if i % 10 == 0 else gen.comment(concern)
         score, terms = escalation_of(text)
         source = (VoiceSource.VISIT, VoiceSource.LETTER, VoiceSource.SYMPOSIUM)[i % 3]
-        staff.append(dict(matter_id=m.id, source=source, source_ref=f"{source.value}:{i:032x}", text=text,
-                          text_hash=text_hash(text), stance=VoiceStance(gen.stance(concern) if i % 10 else "oppose"),
-                          group=("紧邻住户", "学生家长", "沿街商户", "")[i % 4], escalation_score=score,
-                          escalation_terms=terms, is_flagged=is_flagged(score), channel="",
-                          occurred_at=base + timedelta(minutes=29 * i), raw_stance="", household="", author="",
-                          recorder="", weight=1.0, source_status="", is_reviewed=i % 5 == 0))
-    db.session.execute(db.insert(Voice), staff)
-    sync_voices(m.id)
+        rows.append(dict(matter_id=w["matter"].id, source=source, source_ref=f"{source.value}:{i:032x}", text=text,
+                         text_hash=text_hash(text), stance=VoiceStance(gen.stance(concern) if i % 10 else "oppose"),
+                         group=("紧邻住户", "学生家长", "沿街商户", "")[i % 4], escalation_score=score,
+                         escalation_terms=terms, is_flagged=is_flagged(score), channel="",
+                         occurred_at=base + timedelta(minutes=29 * i), raw_stance="", household="", author="",
+                         recorder="", weight=1.0, source_status="", is_reviewed=i % 5 == 0))
+    return rows
+
+
+def seed(db, w) -> None:
+    from consult.analysis.models import Voice
+    from consult.analysis.voices import sync_voices
+    from consult.demo.voices import TextGen
+    from consult.notices.models import Comment
+
+    t0 = time.perf_counter()
+    gen, base = TextGen(1), datetime(2026, 6, 1, tzinfo=timezone.utc)
+    db.session.execute(db.insert(Comment), _comments(gen, w, base))
+    db.session.execute(db.insert(Voice), _staff(gen, w, base))
+    sync_voices(w["matter"].id)
     db.session.commit()
     db.session.execute(db.text("ANALYZE voices"))
     db.session.execute(db.text("ANALYZE comments"))
     db.session.commit()
-    n = db.session.query(Voice).filter_by(matter_id=m.id).count()
+    n = db.session.query(Voice).filter_by(matter_id=w["matter"].id).count()
     print(f"seeded {n} texts in the pool ({N_COMMENTS} comments mirrored, {N_STAFF} staff-entered) "
           f"in {time.perf_counter() - t0:.1f} s")
 
