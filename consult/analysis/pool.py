@@ -144,18 +144,42 @@ def _facet(matter_id: int, f: PoolFilter, name: str, limit: int = 30) -> list[tu
     return [(value, count) for value, count in db.session.execute(stmt)]
 
 
+def _facets_at_once(matter_id: int, f: PoolFilter, names: list[str], limit: int = 30) -> dict[str, list]:
+    """Several facets from one scan: group by all their columns together, add up per facet."""
+    if not names:
+        return {}
+    cols = [_FACET_COLUMN[name] for name in names]
+    totals: dict[str, dict] = {name: {} for name in names}
+    for *values, n in db.session.execute(select(*cols, func.count(Voice.id)).where(
+            and_(*_conditions(matter_id, f))).group_by(*cols)):
+        for name, value in zip(names, values):
+            totals[name][value] = totals[name].get(value, 0) + n
+    return {name: sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:limit]
+            for name, counts in totals.items()}
+
+
+def _all_facets(matter_id: int, f: PoolFilter) -> dict[str, list]:
+    """A facet whose own filter is in force is counted without it (one query each); the others
+    share one query."""
+    active = [name for name in FACETS if getattr(f, name)]
+    out = _facets_at_once(matter_id, f, [name for name in FACETS if name not in active])
+    out.update({name: _facet(matter_id, f, name) for name in active})
+    return out
+
+
 def facet_counts(matter_id: int, f: PoolFilter) -> dict[str, list[tuple[str, str, int]]]:
     """Per facet: (filter value, label, count) under every other filter in force."""
     from consult.analysis.models import SOURCE_LABELS, VOICE_STANCE_LABELS
 
+    raw = _all_facets(matter_id, f)
     out: dict[str, list[tuple[str, str, int]]] = {}
-    out["source"] = [(s.value, str(SOURCE_LABELS[s]), n) for s, n in _facet(matter_id, f, "source")]
-    out["stance"] = [(s.value, str(VOICE_STANCE_LABELS[s]), n) for s, n in _facet(matter_id, f, "stance")]
-    out["group"] = [(g, g, n) for g, n in _facet(matter_id, f, "group") if g]
+    out["source"] = [(s.value, str(SOURCE_LABELS[s]), n) for s, n in raw["source"]]
+    out["stance"] = [(s.value, str(VOICE_STANCE_LABELS[s]), n) for s, n in raw["stance"]]
+    out["group"] = [(g, g, n) for g, n in raw["group"] if g]
     yes_no = {True: "1", False: "0"}
-    out["flagged"] = [(yes_no[bool(v)], "有预警" if v else "无预警", n) for v, n in _facet(matter_id, f, "flagged")]
-    out["reviewed"] = [(yes_no[bool(v)], "已审阅" if v else "未审阅", n) for v, n in _facet(matter_id, f, "reviewed")]
-    points = _facet(matter_id, f, "point")
+    out["flagged"] = [(yes_no[bool(v)], "有预警" if v else "无预警", n) for v, n in raw["flagged"]]
+    out["reviewed"] = [(yes_no[bool(v)], "已审阅" if v else "未审阅", n) for v, n in raw["reviewed"]]
+    points = raw["point"]
     titles = dict(db.session.execute(select(RiskPoint.id, RiskPoint.title).where(
         RiskPoint.id.in_([p for p, _ in points if p is not None]))).all()) if points else {}
     out["point"] = [("none" if p is None else str(p), "未归入风险点" if p is None else titles.get(p, f"#{p}"), n)
