@@ -282,6 +282,11 @@ def open_texts_of(response_ids: list[int]) -> dict[int, list[str]]:
     return out
 
 
+def count_flagged(matter_id: int) -> int:
+    return db.session.scalar(select(func.count(Voice.id)).where(
+        Voice.matter_id == matter_id, Voice.is_flagged.is_(True))) or 0
+
+
 def flagged_voices(matter_id: int, limit: int = 500) -> list[Voice]:
     return list(db.session.scalars(select(Voice).where(Voice.matter_id == matter_id, Voice.is_flagged.is_(True))
                                    .order_by(Voice.escalation_score.desc(), Voice.occurred_at.desc()).limit(limit)))

@@ -71,7 +71,7 @@ def flagged(matter_id: int):
     matter = _synced(matter_id)
     answers = pool.collective_answers(matter.id)
     return render_template("analysis/pool/flagged.html", matter=matter, voices=pool.flagged_voices(matter.id),
-                           n_flagged=pool.panel_stats(matter.id)["flagged_texts"], answers=answers, texts=pool.open_texts_of([a["response_id"] for a in answers]))
+                           n_flagged=pool.count_flagged(matter.id), answers=answers, texts=pool.open_texts_of([a["response_id"] for a in answers]))
 
 
 def _intake_page(matter, form, status=200, **extra):
