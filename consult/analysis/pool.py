@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -177,12 +178,12 @@ def facet_counts(matter_id: int, f: PoolFilter) -> dict[str, list[tuple[str, str
     out["stance"] = [(s.value, str(VOICE_STANCE_LABELS[s]), n) for s, n in raw["stance"]]
     out["group"] = [(g, g, n) for g, n in raw["group"] if g]
     yes_no = {True: "1", False: "0"}
-    out["flagged"] = [(yes_no[bool(v)], "有预警" if v else "无预警", n) for v, n in raw["flagged"]]
-    out["reviewed"] = [(yes_no[bool(v)], "已审阅" if v else "未审阅", n) for v, n in raw["reviewed"]]
+    out["flagged"] = [(yes_no[bool(v)], _("有预警") if v else _("无预警"), n) for v, n in raw["flagged"]]
+    out["reviewed"] = [(yes_no[bool(v)], _("已审阅") if v else _("未审阅"), n) for v, n in raw["reviewed"]]
     points = raw["point"]
     titles = dict(db.session.execute(select(RiskPoint.id, RiskPoint.title).where(
         RiskPoint.id.in_([p for p, _ in points if p is not None]))).all()) if points else {}
-    out["point"] = [("none" if p is None else str(p), "未归入风险点" if p is None else titles.get(p, f"#{p}"), n)
+    out["point"] = [("none" if p is None else str(p), _("未归入风险点") if p is None else titles.get(p, f"#{p}"), n)
                     for p, n in points]
     return out
 

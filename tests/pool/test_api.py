@@ -125,6 +125,11 @@ def test_requests_without_a_valid_token_and_rate_limit(client, app):
         assert resp.status_code == 401 and resp.is_json
     login(client, w["assessor"])  # a session cookie is not a token
     assert client.get("/api/v1/matters").status_code == 401
+    disabled = factories.user(factories.Role.ORGANISER, [w["org"]])
+    raw_disabled = _create(client, disabled)
+    disabled.is_enabled = False  # a disabled account's tokens stop working with it
+    db.session.commit()
+    assert _get(client, "/api/v1/matters", raw_disabled).status_code == 401
     raw = _create(client, w["assessor"])
     app.config["RATE_LIMIT_API"] = "3 per minute"
     try:

@@ -64,6 +64,7 @@ def test_assessor_filters_enters_and_imports_voices(live_server, desk_page, tmp_
     assert "请填写意见内容。" in page.locator(".error-summary").inner_text()
     assert page.get_by_label("记录人").input_value() == "王社工"
     screenshot(page, "pool-2-intake-error")
+    assert accessibility_violations(page) == []
     page.get_by_label("意见内容").fill("老人说晚上垃圾车倒车声音很大，希望改到白天")
     page.get_by_role("button", name="保存").click()
     assert "已保存" in page.locator(".flash").inner_text()
@@ -80,6 +81,7 @@ def test_assessor_filters_enters_and_imports_voices(live_server, desk_page, tmp_
     flagged = page.locator("main").inner_text()
     assert "含预警词的意见（2 条）" in flagged and "集体到区政府反映" in flagged
     screenshot(page, "pool-3-flagged")
+    assert accessibility_violations(page) == []
     page.goto(f"{live_server}/staff/matters/{w['matter'].id}/voices")
     page.get_by_role("button", name="导出当前结果").click()
     page.wait_for_load_state()

@@ -83,3 +83,15 @@ def test_unreadable_files_are_refused_in_chinese(client):
         resp = _post(client, w, data, name)
         assert resp.status_code == 422 and message in resp.get_data(as_text=True), (name, message)
     assert db.session.query(Voice).count() == 0
+
+
+def test_too_many_rows_are_refused_before_reading_them_all(client):
+    w = factories.world()
+    login(client, w["assessor"])
+    line = json.dumps({"channel": "热线", "time": "2026-11-01", "text": "噪音"}, ensure_ascii=False)
+    resp = _post(client, w, "\n".join([line] * 5001).encode("utf-8"), "big.jsonl")
+    assert resp.status_code == 422 and "一次最多导入 5000 行，请拆分文件。" in resp.get_data(as_text=True)
+    rows = "渠道,时间,内容\n" + "热线,2026-11-01,噪音\n" * 5001
+    resp = _post(client, w, rows.encode("utf-8"), "big.csv")
+    assert resp.status_code == 422 and "一次最多导入 5000 行" in resp.get_data(as_text=True)
+    assert db.session.query(Voice).count() == 0
