@@ -121,7 +121,8 @@ VIEW_MODULES = (
     "consult.notices.views", "consult.auth.views", "consult.matters.views",
     "consult.notices.staff_views", "consult.surveys.views", "consult.surveys.staff_views",
     "consult.hearings.views", "consult.hearings.staff_views", "consult.analysis.views",
-    "consult.analysis.point_views", "consult.jobs.views",
+    "consult.analysis.point_views", "consult.analysis.pool_views", "consult.analysis.api_views",
+    "consult.jobs.views",
 )
 
 

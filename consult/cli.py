@@ -152,6 +152,27 @@ def cli_reload(obj):
     return db.session.get(type(obj), obj.id)
 
 
+@click.command("matters")
+@click.option("--json", "as_json", is_flag=True, help="One JSON document instead of a table.")
+@with_appcontext
+def matters_command(as_json: bool) -> None:
+    """List matters: id, title, status and the counts of their voice pool."""
+    import json
+
+    from consult.analysis.pool import matter_summaries
+    from consult.jobs import commit
+
+    rows = matter_summaries()
+    commit()  # the pools were synced
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        new = "-" if r["new_since_last_run"] is None else r["new_since_last_run"]
+        click.echo(f"{r['id']:>4}  {r['status_label']:<6} 意见 {r['voices']:>6}  预警 {r['flagged']:>4}  "
+                   f"新增 {new:>5}  风险点 {r['points']:>3}  {r['title']}")
+
+
 def register(app: Flask) -> None:
-    for command in (create_admin, seed_demo_command, demo, worker, purge, daily, analyse):
+    for command in (create_admin, seed_demo_command, demo, worker, purge, daily, analyse, matters_command):
         app.cli.add_command(command)

@@ -34,6 +34,7 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT_LOGIN": "10 per 15 minutes",
     "RATE_LIMIT_SURVEYS": "120 per minute;2000 per day",
     "RATE_LIMIT_SURVEY_CODES": "5 per minute;30 per day",
+    "RATE_LIMIT_API": "120 per minute;5000 per day",  # per API token
     "LOGIN_MAX_FAILURES": 5,
     "PASSWORD_HASH_METHOD": "scrypt",
     "LOGIN_LOCK_MINUTES": 15,

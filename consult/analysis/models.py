@@ -65,6 +65,7 @@ class Voice(TimestampMixin, db.Model):
         UniqueConstraint("matter_id", "source_ref", name="uq_voices_matter_source_ref"),
         Index("ix_voices_matter_point", "matter_id", "point_id"),
         Index("ix_voices_matter_source", "matter_id", "source"),
+        Index("ix_voices_matter_occurred", "matter_id", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,6 +85,7 @@ class Voice(TimestampMixin, db.Model):
     source_status: Mapped[str] = mapped_column(String(20), default="")  # comment moderation state
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
     recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    recorder: Mapped[str] = mapped_column(String(100), default="")  # field worker who took it down (走访人/记录人)
     # escalation signal (engine lexicon + collective-action questionnaire answers)
     escalation_score: Mapped[float] = mapped_column(default=0.0)
     escalation_terms: Mapped[list] = mapped_column(JSON, default=list)
@@ -247,3 +249,14 @@ class ApiToken(db.Model):
     revoked_at: Mapped[Optional[datetime]]
 
     user = relationship("User")
+
+
+class VoiceSyncState(db.Model):
+    """When a matter's mirrored sources were last synced into the pool, and their signature
+    then (counts, id sums, statuses): opening the pool re-syncs only when it has changed."""
+
+    __tablename__ = "voice_sync_states"
+
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"), primary_key=True)
+    signature: Mapped[str] = mapped_column(String(64))
+    synced_at: Mapped[datetime] = mapped_column(default=utcnow)

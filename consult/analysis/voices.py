@@ -91,28 +91,32 @@ def _update(voice: Voice, row: dict, digest: str) -> None:
 
 
 def sync_voices(matter_id: int) -> dict[str, int]:
-    """Mirror every source of a matter into the pool. Returns counts: added, updated, removed."""
-    existing = {v.source_ref: v for v in db.session.scalars(
-        select(Voice).where(Voice.matter_id == matter_id, Voice.source.in_(list(MIRRORED_SOURCES))))}
+    """Mirror every source of a matter into the pool. Returns counts: added, updated, removed.
+
+    Existing rows are compared as plain tuples; only added or changed ones become objects
+    (20,000 unchanged texts cost a scan, not 20,000 loaded objects)."""
+    existing = {ref: (vid, state) for ref, vid, *state in db.session.execute(
+        select(Voice.source_ref, Voice.id, Voice.text_hash, Voice.raw_stance, Voice.source_status, Voice.author)
+        .where(Voice.matter_id == matter_id, Voice.source.in_(list(MIRRORED_SOURCES))))}
     counts = {"added": 0, "updated": 0, "removed": 0}
     seen: set[str] = set()
     for row in mirrored_texts(matter_id):
         seen.add(row["ref"])
         digest = text_hash(row["text"])
-        voice = existing.get(row["ref"])
-        if voice is None:
+        found = existing.get(row["ref"])
+        if found is None:
             voice = Voice(matter_id=matter_id, source=row["source"], source_ref=row["ref"], text_hash="")
             db.session.add(voice)
             counts["added"] += 1
-        elif (voice.text_hash, voice.raw_stance, voice.source_status) == (
-                digest, row.get("raw_stance", ""), row.get("status", "")):
+        elif found[1] == [digest, row.get("raw_stance", ""), row.get("status", ""), row.get("author", "")]:
             continue
         else:
+            voice = db.session.get(Voice, found[0])
             counts["updated"] += 1
         _update(voice, row, digest)
-    for ref, voice in existing.items():
+    for ref, (vid, _state) in existing.items():
         if ref not in seen:  # the source row is gone (deleted hearing point, purged answer)
-            db.session.delete(voice)
+            db.session.delete(db.session.get(Voice, vid))
             counts["removed"] += 1
     db.session.flush()
     return counts
