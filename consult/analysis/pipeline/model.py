@@ -33,6 +33,12 @@ class Params:
     tokenizer: str = "rjieba"  # "rjieba" (fast, jieba-rs) or "jieba" (jieba.Tokenizer)
     user_dict: str | None = None  # extra jieba-format user dictionary, added to the shipped one
     title_repeat: int = 2  # how many times the title counts in the features
+    # new-word discovery (discover.py): names found in this corpus are kept whole by this run's tokenizer
+    discover_names: bool = True
+    discover_sample: int = 10000  # distinct texts (smallest hashes) the words are discovered on
+    discover_min_count: int = 5
+    discover_min_pmi: float = 3.0
+    discover_min_entropy: float = 1.0
     # near-duplicates
     dup_threshold: float = 0.7  # Jaccard similarity of character 3-gram shingles
     campaign_min_size: int = 5
