@@ -77,7 +77,7 @@ def split_by_name(labels: np.ndarray, binary: sp.csr_matrix, unit_sizes: np.ndar
         size = float(unit_sizes[rows].sum())
         inside = np.asarray(weighted[rows].sum(axis=0)).ravel()
         ok = (inside >= need) & (inside >= share) & (inside <= cap * size) & (size - inside >= min_size)
-        if c in by_name:
+        if c in by_name or (inside[is_name] >= 0.5 * size).any():  # one place already: no problem split
             ok &= is_name
         for j in blocked.get(c, ()):
             ok[j] = False
