@@ -241,5 +241,5 @@ def warm_units(raw_full, raw_titles, keys, params: Params, spec, fit: fitstate.F
     escalation = [cached_terms.get(k, ()) for k in keys]
     for i in new.tolist():
         escalation[i] = describe.escalation_terms(full[i])
-    tok_stats = {**tok_stats, "new_texts": int(len(new)), "fresh_units": int(len(fresh))}
+    tok_stats = {**tok_stats, "new_texts": int(len(new)), "fresh_units": int(len(fresh)), "names": len(names)}
     return Units(full, escalation, heads, members, x, binary, terms, result, tok_stats, names=names)
