@@ -129,3 +129,14 @@ def test_without_discovery_the_names_are_lost(letters):
     with_names = run(docs, Params(max_points=60))
     for name in ("岚湾名邸", "翡铂金服"):
         assert any(p.place == name and any(k["term"] == name for k in p.keywords) for p in with_names.risk_points)
+
+
+def test_topic_is_the_word_most_texts_use_not_a_number_or_an_escalation_term():
+    from consult.analysis.pipeline.describe import pick_topic
+
+    assert pick_topic([("发生", 0.3), ("景区", 0.8), ("踩踏", 0.3)]) == ("景区", 0.8)
+    assert pick_topic([("二十米", 0.9), ("清运", 0.6)]) == ("清运", 0.6)
+    assert pick_topic([("维权", 0.9), ("驾校", 0.5)]) == ("驾校", 0.5)
+    assert pick_topic([]) == (None, 0.0)
+    title = make_title([("发生", 3.0), ("景区", 2.0), ("限流", 1.0)], None, "希望景区节假日限流", topic="景区")
+    assert title.startswith("景区") and "希望" not in title

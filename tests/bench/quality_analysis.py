@@ -52,7 +52,7 @@ def nmi(pred: list, gold: list) -> float:
 def load(path: Path, label: str):
     rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
     docs = [Document(id=str(r["id"]), text=r["text"], title=r.get("title"), stance=r.get("stance"),
-                     author=r.get("author"), weight=float(r.get("weight", 1))) for r in rows]
+                     author=r.get("author"), weight=float(r.get("weight", 1)), time=r.get("time")) for r in rows]
     gold = [r[label] for r in rows]
     issues = {str(r["id"]): r["issue"] for r in rows if r.get("issue")}
     return docs, gold, issues

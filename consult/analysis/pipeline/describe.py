@@ -38,17 +38,18 @@ def _best_clause(text: str, terms: Sequence[tuple[str, float]], topic: str, plac
 
 TITLE_MAX = 24
 ESCALATION_TITLE_SCORE = 0.3  # a point whose escalation score reaches this says so in its title
-_LEADING_JUNK = re.compile(r"^[0-9０-９.,:;%\-+/、，。：；！？\s的了在是也都就还又和说把被给让向对从到及与]+")
+_LEADING_JUNK = re.compile(r"^(?:[0-9０-９.,:;%\-+/、，。：；！？\s的了在是也都就还又和说把被给让向对从到及与]|"
+                           r"强烈要求|坚决要求|要求|希望|恳请|请求|请|建议|麻烦)+")
 
 
 def make_title(
     keywords: Sequence[tuple[str, float]], place: str | None = None, central_text: str | None = None, n_terms: int = 2,
-    exclude: Sequence[str] = (), escalation: Sequence[str] | None = None,
+    exclude: Sequence[str] = (), escalation: Sequence[str] | None = None, topic: str | None = None,
 ) -> str:
     """A short concrete concern, place first: ``翎祺府搅拌站：粉尘和噪音扰民`` (at most ``TITLE_MAX`` characters).
 
-    The topic is the strongest key term that is no place and no name of
-    ``exclude``, prefixed by the dominant place. The problem is the clause of the
+    The topic is ``topic`` (see :func:`pick_topic`) or else the strongest key term
+    that is no place and no name of ``exclude``, prefixed by the dominant place. The problem is the clause of the
     most central text that carries most of the other key terms: after the topic
     when the clause starts with it, the whole clause when the topic sits inside
     it, else after the topic. Without such a clause, the next key terms. When
@@ -63,6 +64,8 @@ def make_title(
     protect = [shown, *sorted(skip, key=len, reverse=True)] if shown else sorted(skip, key=len, reverse=True)
     if not terms:
         return f"{shown}：其他意见" if shown else "其他意见"
+    if topic and any(t == display(topic) for t, _ in terms):
+        terms = sorted(terms, key=lambda tw: tw[0] != display(topic))  # the topic first, the rest in order
     topic = terms[0][0]
     head = topic if shown in topic else f"{shown}{topic}"
     if escalation:
@@ -77,6 +80,24 @@ def make_title(
     if topic in clause:
         return _fit(shown, clause, protect) if shown else _fit(_clean(clause), "", protect)
     return _fit(head, clause, protect)
+
+
+_NUMERAL_START = re.compile(r"^[0-9一二三四五六七八九十两几半每]")
+
+
+def pick_topic(candidates: Sequence[tuple[str, float]]) -> tuple[str | None, float]:
+    """(topic, share): of the first key terms with the share of the point's texts using each, the most used.
+
+    Keyword scores favour distinctive words ("发生" from "差点发生踩踏"); the word most
+    of the point's texts use ("景区") names it better. Terms that start with a number
+    ("二十米", "一趟") and escalation terms (维权) are skipped unless nothing else is left. Ties go to the stronger keyword.
+    """
+    if not candidates:
+        return None, 0.0
+    _, lexicon = _escalation_regex(str(resources.ESCALATION))
+    usable = [c for c in candidates if not _NUMERAL_START.match(c[0]) and c[0] not in lexicon] or list(candidates)
+    best = max(range(len(usable)), key=lambda i: (usable[i][1], -i))
+    return usable[best]
 
 
 def _clean(text: str) -> str:

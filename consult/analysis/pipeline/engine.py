@@ -178,11 +178,9 @@ def _describe(c, rows, doc_idx, docs, ids, full, units, kw_model, place_cols, na
     weights = [float(docs[i].weight) for i in doc_idx]
     esc_score, esc_top, esc_counts = describe.escalation_summary([units.escalation[i] for i in doc_idx], weights)
     problem = [(t, w) for t, w in keywords if t not in names and not kw.is_place(t)]
-    problem_share = 0.0
-    if problem:
-        j = kw_model.column(problem[0][0])
-        problem_share = float(np.asarray(sizes[:, j].sum())) / n_docs
-    title = describe.make_title(keywords, place, full[reps[0]], exclude=set(names),
+    topic, problem_share = describe.pick_topic(
+        [(t, float(np.asarray(sizes[:, kw_model.column(t)].sum())) / n_docs) for t, _ in problem[:5]])
+    title = describe.make_title(keywords, place, full[reps[0]], exclude=set(names), topic=topic,
                                 escalation=esc_top if esc_score >= describe.ESCALATION_TITLE_SCORE else None)
     area, area_conf, dim, dim_conf = describe.classify(problem or keywords, esc_score)
     stance = Counter(docs[i].stance for i in doc_idx if docs[i].stance)
