@@ -9,7 +9,9 @@ name, those are at least half of all texts using the name, and they are at most
 with the name become a point of their own; the rest is looked at again. A
 problem term (any other word) splits a point the same way when twice as many
 texts use it, they are at least 70 % of its uses and at most 60 % of the point
-(人才补贴 inside a point about subsidies in general). Splits go largest first
+(人才补贴 inside a point about subsidies in general), and when, after a few
+2-means steps seeded by the term, the two pieces' centroids differ (cosine
+below 0.9; a coherent point is not cut in two). Splits go largest first
 (names count double) while the number of points stays within ``max_points``. The
 point a piece was split from is its ``theme`` (a two-level result: themes for a
 department-level view, points inside them).
@@ -45,6 +47,7 @@ from .keywords import is_place
 SPLIT_MIN_SHARE_OF_NAME = 0.5
 PROBLEM_MIN_SHARE_OF_TERM = 0.7
 PROBLEM_MAX_SHARE = 0.6
+PROBLEM_MAX_COSINE = 0.9  # pieces whose centroids are this alike are one concern: no split
 
 
 def name_columns(terms: Sequence[str], names: Sequence[str]) -> np.ndarray:
@@ -99,7 +102,8 @@ def split_by_name(labels: np.ndarray, binary: sp.csr_matrix, unit_sizes: np.ndar
         take = rows[binary[rows][:, [j]].toarray().ravel() > 0]
         if not is_name[j] and x is not None:
             take = _two_means(x, rows, take)
-            if min(unit_sizes[take].sum(), unit_sizes[rows].sum() - unit_sizes[take].sum()) < min_size:
+            small = min(unit_sizes[take].sum(), unit_sizes[rows].sum() - unit_sizes[take].sum()) < min_size
+            if small or _cosine(x, take, np.setdiff1d(rows, take)) >= PROBLEM_MAX_COSINE:
                 blocked.setdefault(c, set()).add(j)
                 best[c] = candidate(c)
                 continue
@@ -112,6 +116,13 @@ def split_by_name(labels: np.ndarray, binary: sp.csr_matrix, unit_sizes: np.ndar
         best[c] = candidate(c)
         best[new] = candidate(new)
     return labels, parent
+
+
+def _cosine(x: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
+    if len(a) == 0 or len(b) == 0:
+        return 1.0
+    ca, cb = x[a].mean(axis=0), x[b].mean(axis=0)
+    return float(ca @ cb / ((np.linalg.norm(ca) * np.linalg.norm(cb)) or 1.0))
 
 
 def _two_means(x: np.ndarray, rows: np.ndarray, take: np.ndarray, steps: int = 5) -> np.ndarray:

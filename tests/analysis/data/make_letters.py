@@ -12,6 +12,9 @@ useless), repeat writers and copy-paste joint letters.
 Labels on every line: ``topic`` (7 department-like classes) and ``issue``: one of
 five planted hot issues (30-60 letters each, about one place and one problem) or
 ``""`` for the general mail; ``concern`` names the general concern (or the issue).
+Half of a hot issue's letters name its place once and then say "our estate"
+(or "the platform"), 15 % never name it; residents of the hot estates also write
+about other things (3 % of the general mail names one of them).
 The planted issues share their vocabulary with general complaints of the same
 kind at other estates (delivery defects, parking, subsidies, fraud, dust and
 noise), so only the name and the specific problem tell them apart.
@@ -132,13 +135,15 @@ def generate(n: int, seed: int) -> list[dict]:
     n_general = n - sum(hot_sizes.values())
     people = [f"p{i:05d}" for i in range(int(n * 0.8))]
     n_general -= sum(size for _, size, _ in DECOYS.values())
+    # people living at the hot estates write about other things too
+    residents = [hot_places[k] for k in ("hot_mixing_plant", "hot_parking_bundle", "hot_estate_defects")]
     for _ in range(n_general):
         key = rng.choice(general)
         concern = GENERAL[key]
         if key in ALT and rng.random() < 0.3:  # the boundary case: another department's part of the concern
             topic, core = ALT[key]
             concern = {**concern, "topic": topic, "core": core + rng.sample(concern["core"], 1)}
-        rows.append(_general(concern, key, rng, estates, people, general))
+        rows.append(_general(concern, key, rng, estates, people, general, residents))
     for key, (like, size, at_estate) in sorted(DECOYS.items()):
         spec = {**HOT[like], "titles": HOT[like]["titles"][1:]}
         for _ in range(size):  # the same problem, each time somewhere else
@@ -161,11 +166,13 @@ def _platform(rng: random.Random) -> str:
     return rng.choice(SYL1) + rng.choice(SYL1) + rng.choice(["贷", "宝", "金服", "财富"])
 
 
-def _general(concern: dict, key: str, rng: random.Random, estates: list[str], people: list[str], general: list[str]):
+def _general(concern: dict, key: str, rng: random.Random, estates: list[str], people: list[str], general: list[str],
+             residents: list[str]):
     second = GENERAL[rng.choice(general)] if rng.random() < 0.5 else None
     if second is concern:
         second = None
-    title, text = letter(concern, rng, _ctx(rng, estates), 0.12, second)
+    home = rng.choice(residents) if rng.random() < 0.03 else None
+    title, text = letter(concern, rng, _ctx(rng, estates, home), 0.12, second)
     return {"title": title, "text": text, "topic": concern["topic"], "concern": key, "issue": "",
             "author": rng.choice(people), "time": _time(rng, 0, 730)}
 
@@ -202,10 +209,25 @@ def _hot(key: str, size: int, place: str, rng: random.Random, estates: list[str]
                                                                f"{rng.randint(1, 30)}栋业主", "全体业主"])
             title = spec["titles"][0].format(**ctx)
         else:
-            title, text = letter(spec, rng, ctx, spec["escalate"], second)
+            title, text = _unnamed(letter(spec, rng, ctx, spec["escalate"], second), place, spec, rng)
         rows.append({"title": title, "text": text, "topic": spec["topic"], "concern": key, "issue": key,
                      "author": author, "time": _time(rng, start, start + 120)})
     return rows
+
+
+def _unnamed(letter_: tuple[str, str], place: str, spec: dict, rng: random.Random) -> tuple[str, str]:
+    """People name the place once, or never: later mentions become "our estate" (or "the platform")."""
+    title, text = letter_
+    other = "平台" if not spec.get("at_estate", True) else rng.choice(["我们小区", "小区", "这个楼盘", "我们这里"])
+    r = rng.random()
+    if r < 0.15:  # no name at all, not even in the subject line
+        return title.replace(place, ""), text.replace(place, other)
+    if r < 0.5:
+        first = text.find(place)
+        if first >= 0:
+            cut = first + len(place)
+            text = text[:cut] + text[cut:].replace(place, other)
+    return title, text
 
 
 def main() -> None:
