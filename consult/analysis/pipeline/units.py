@@ -40,13 +40,21 @@ class Units:
 
 def discover_names(raw_full: Sequence[str], keys: Sequence[bytes], params: Params, spec,
                    cache_path: str | None) -> tuple[tuple[str, ...], bool]:
-    """This corpus's new words (see discover.py) that the tokenizer does not already know. (names, from cache)"""
+    """This corpus's new words (see discover.py) and whether they came from the cache.
+
+    All of them are names of places for splitting and titles; :func:`forced` are
+    the ones the tokenizer must be told to keep whole."""
     if not params.discover_names or not raw_full:
         return (), False
     settings = (params.discover_min_count, params.discover_min_pmi, params.discover_min_entropy)
     words, hit = discover.cached_discover(raw_full, keys, cache_path, params.discover_sample, settings)
+    return tuple(words), hit
+
+
+def forced(names: Sequence[str], params: Params, spec) -> tuple[str, ...]:
+    """The names the dictionary does not know: the tokenizer cuts them out whole."""
     seg = tokenise.get_segmenter(params.tokenizer, spec)
-    return tuple(w for w in words if not seg.has_word(w)), hit
+    return tuple(w for w in names if not seg.has_word(w))
 
 
 def _fit_rows(keys: Sequence[bytes], limit: int) -> np.ndarray:
@@ -103,7 +111,7 @@ def cold_units(raw_full, raw_titles, keys, params: Params, spec, cache_path, kee
     names, names_cached = discover_names(raw_full, keys, params, spec, cache_path)
     lap("discover")
     full, doc_tokens, sigs, tok_stats = _featurise(raw_full, raw_titles, range(n), params, spec, cache_path, progress,
-                                                   names)
+                                                   forced(names, params, spec))
     tok_stats = {**tok_stats, "names": len(names), "names_cached": names_cached}
     lap("tokenise")
 
@@ -170,7 +178,8 @@ def warm_units(raw_full, raw_titles, keys, params: Params, spec, fit: fitstate.F
     full: list[str | None] = [None] * n
     tokens: dict[int, str] = {}
     names = tuple(fit.extra.get("names", ()))  # the cached fit's words: its vocabulary was built with them
-    cleaned, toks, sigs, tok_stats = _featurise(raw_full, raw_titles, new.tolist(), params, spec, None, progress, names)
+    cleaned, toks, sigs, tok_stats = _featurise(raw_full, raw_titles, new.tolist(), params, spec, None, progress,
+                                                forced(names, params, spec))
     for j, i in enumerate(new):
         full[i], tokens[int(i)] = cleaned[j], toks[j]
     lap("tokenise")
@@ -207,7 +216,7 @@ def warm_units(raw_full, raw_titles, keys, params: Params, spec, fit: fitstate.F
     fresh = np.flatnonzero(cached < 0)
     redo = [heads[u] for u in fresh if heads[u] not in tokens]  # known texts that now lead a changed group
     if redo:
-        c2, t2, _, _ = _featurise(raw_full, raw_titles, redo, params, spec, None, None, names)
+        c2, t2, _, _ = _featurise(raw_full, raw_titles, redo, params, spec, None, None, forced(names, params, spec))
         for j, i in enumerate(redo):
             full[i], tokens[i] = c2[j], t2[j]
     for u in np.flatnonzero(cached >= 0):
