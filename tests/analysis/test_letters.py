@@ -140,3 +140,23 @@ def test_topic_is_the_word_most_texts_use_not_a_number_or_an_escalation_term():
     assert pick_topic([]) == (None, 0.0)
     title = make_title([("发生", 3.0), ("景区", 2.0), ("限流", 1.0)], None, "希望景区节假日限流", topic="景区")
     assert title.startswith("景区") and "希望" not in title
+
+
+def _problem_case(spread: float):
+    """40 units in one point; term 0 (no name) used by units 0..19; two directions ``spread`` apart."""
+    rows = [u for u in range(20)] + list(range(40))
+    cols = [0] * 20 + [1] * 40
+    binary = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(40, 2))
+    a = np.array([1.0, 0.0])
+    b = np.array([np.cos(spread), np.sin(spread)])
+    x = np.vstack([np.tile(a, (20, 1)), np.tile(b, (20, 1))]).astype(np.float32)
+    return np.zeros(40, dtype=np.int64), binary, np.ones(40), x
+
+
+def test_a_problem_term_splits_a_mixed_point_but_not_a_coherent_one():
+    labels, binary, sizes, x = _problem_case(1.2)  # two different concerns (cosine 0.36)
+    new, parent = pts.split_by_name(labels, binary, sizes, np.array([], dtype=np.int64), 5, 8, 0.8, x)
+    assert parent == {1: 0} and (new[:20] == 1).all() and (new[20:] == 0).all()
+    labels, binary, sizes, x = _problem_case(0.2)  # one concern in two wordings (cosine 0.98)
+    new, parent = pts.split_by_name(labels, binary, sizes, np.array([], dtype=np.int64), 5, 8, 0.8, x)
+    assert parent == {} and (new == 0).all()
