@@ -160,3 +160,12 @@ def test_a_problem_term_splits_a_mixed_point_but_not_a_coherent_one():
     labels, binary, sizes, x = _problem_case(0.2)  # one concern in two wordings (cosine 0.98)
     new, parent = pts.split_by_name(labels, binary, sizes, np.array([], dtype=np.int64), 5, 8, 0.8, x)
     assert parent == {} and (new == 0).all()
+
+
+def test_text_times_may_be_strings_or_objects():
+    from datetime import date, datetime
+
+    day = pts.parse_day("2024-05-01")
+    assert pts.parse_day("2024-05-01T10:00:00+08:00") == day == pts.parse_day(datetime(2024, 5, 1, 10))
+    assert pts.parse_day(date(2024, 5, 1)) == day
+    assert pts.parse_day("2024-13-01") is None and pts.parse_day("") is None and pts.parse_day(None) is None

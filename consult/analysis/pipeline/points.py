@@ -165,7 +165,9 @@ def people(authors: Sequence[str | None], weights: Sequence[float]) -> float:
 
 
 def parse_day(value: str | None) -> int | None:
-    """Days since 1970 of an ISO date or date-time string; None when absent or unreadable."""
+    """Days since 1970 of an ISO date or date-time (string or object); None when absent or unreadable."""
+    if value is not None and not isinstance(value, str):
+        value = value.isoformat() if hasattr(value, "isoformat") else str(value)
     if not value or len(value) < 10:
         return None
     try:
