@@ -110,6 +110,9 @@ def test_hot_issues_on_letters_are_whole_placed_and_on_top(letters, tmp_path):
         assert best.weight_parts["place_share"] >= 0.8 and best.theme
     weights = [p.weight for p in result.risk_points]
     assert weights == sorted(weights, reverse=True)
+    every = [i for p in result.risk_points for i in p.doc_ids] + result.unassigned
+    assert sorted(every) == sorted(d.id for d in docs)  # every id exactly once, splits included
+    assert any(p.theme != p.title for p in result.risk_points)  # some points were split from a theme
     assert set(result.risk_points[0].weight_parts) == {"people", "concentration", "place_share", "problem_share",
                                                        "escalation", "recency"}
     again = run(docs, Params(max_points=60, cache_path=str(tmp_path / "cache"), warm_start=False))
