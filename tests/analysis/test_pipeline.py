@@ -72,7 +72,7 @@ def test_stance_authors_weight_and_escalation(matter_result):
     waste = next(p for p in matter_result.risk_points if "c02" in p.doc_ids)
     assert waste.stance.get("oppose", 0) >= 5
     assert waste.unique_authors is not None and waste.unique_authors <= waste.size
-    assert waste.weight >= waste.size  # c01 has weight 3
+    assert waste.weight_parts["people"] >= waste.size  # c01 has weight 3 (weight itself: see points.py)
     assert waste.escalation.score > 0 and set(waste.escalation.terms) & {"上访", "集体上访", "拉横幅", "维权"}
 
 

@@ -1,7 +1,13 @@
 """Clustering quality of the analysis engine against labelled texts, next to a naive baseline.
 
     .venv/bin/python tests/bench/quality_analysis.py [--data FILE.jsonl] [--label topic] [--max-points 40]
-        [--params '{"svd_dims": 200}'] [--baseline-k 15,20,30,40] [--keywords]
+        [--params '{"svd_dims": 200}'] [--baseline-k 15,20,30,40] [--keywords] [--issue-points 200]
+    .venv/bin/python tests/bench/quality_analysis.py --both     # both dev sets, topic level and planted issues
+
+With ``--issue-points N`` (default 200) and data carrying an ``issue`` field (the
+letters set, tests/analysis/data/make_letters.py), a second run with
+``max_points=N`` reports, for each planted issue, the point with the best F1
+against the issue's letters, its rank by weight and its title.
 
 Input lines carry ``id``, ``text``, optional ``title`` and a label field
 (default ``topic``; the dev set also has ``concern``). Not collected by pytest.
@@ -28,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from consult.analysis.pipeline import Document, Params, run  # noqa: E402
 
 DEFAULT_DATA = ROOT / "tests" / "analysis" / "data" / "devset.jsonl"
+LETTERS = ROOT / "tests" / "analysis" / "data" / "letters.jsonl"
 
 
 def purity(pred: list, gold: list) -> float:
@@ -45,9 +52,31 @@ def nmi(pred: list, gold: list) -> float:
 def load(path: Path, label: str):
     rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
     docs = [Document(id=str(r["id"]), text=r["text"], title=r.get("title"), stance=r.get("stance"),
-                     author=r.get("author"), weight=float(r.get("weight", 1))) for r in rows]
+                     author=r.get("author"), weight=float(r.get("weight", 1)), time=r.get("time")) for r in rows]
     gold = [r[label] for r in rows]
-    return docs, gold
+    issues = {str(r["id"]): r["issue"] for r in rows if r.get("issue")}
+    return docs, gold, issues
+
+
+def issue_report(docs, issues: dict, params) -> None:
+    """Per planted issue: best-F1 point, its rank by weight (1 = heaviest), size, title."""
+    result = run(docs, params)
+    print(f"planted issues at max_points={params.max_points}: {len(result.risk_points)} points, "
+          f"unassigned {100 * len(result.unassigned) / len(docs):.1f}%")
+    for issue in sorted(set(issues.values())):
+        gold = {i for i, v in issues.items() if v == issue}
+        best = (0.0, None, 0)
+        for rank, p in enumerate(result.risk_points, 1):
+            tp = len(gold.intersection(p.doc_ids))
+            f1 = 2 * tp / (len(gold) + p.size) if tp else 0.0
+            if f1 > best[0]:
+                best = (f1, p, rank)
+        f1, p, rank = best
+        if p is None:
+            print(f"  {issue:<22} n={len(gold):3d}  not found")
+            continue
+        print(f"  {issue:<22} n={len(gold):3d}  F1 {f1:.2f}  rank {rank:3d}  size {p.size:3d}  {p.title}")
+
 
 
 def naive(docs, gold, ks, seed=0):
@@ -104,9 +133,20 @@ def main() -> None:
     ap.add_argument("--keyword-eval", action="store_true",
                     help="dev set only: precision of each point's top-5 keywords against its concern's phrase pool, "
                          "for keyword_idf=corpus and blend")
+    ap.add_argument("--issue-points", type=int, default=200)
+    ap.add_argument("--both", action="store_true", help="run on the dev set and the letters set in turn")
     args = ap.parse_args()
+    if args.both:
+        for data in (DEFAULT_DATA, LETTERS):
+            args.data = str(data)
+            evaluate(args)
+            print()
+        return
+    evaluate(args)
 
-    docs, gold = load(Path(args.data), args.label)
+
+def evaluate(args) -> None:
+    docs, gold, issues = load(Path(args.data), args.label)
     params = Params.from_dict({"max_points": args.max_points, **json.loads(args.params)})
     t0 = time.perf_counter()
     result = run(docs, params)
@@ -138,6 +178,10 @@ def main() -> None:
             print(f"  {p.id} n={p.size:4d} {cnt / p.size:4.0%} {top:<24} {p.title}  [{p.area}/{p.dimension}] esc={p.escalation.score}")
     if args.keyword_eval:
         keyword_eval(docs, params)
+    if issues and args.issue_points:
+        from dataclasses import replace
+
+        issue_report(docs, issues, replace(params, max_points=args.issue_points))
     if not args.no_baseline:
         ks = [int(k) for k in args.baseline_k.split(",")]
         rows, secs = naive(docs, gold, ks)

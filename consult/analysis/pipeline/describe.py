@@ -36,33 +36,104 @@ def _best_clause(text: str, terms: Sequence[tuple[str, float]], topic: str, plac
     return best
 
 
-def make_title(
-    keywords: Sequence[tuple[str, float]], place: str | None = None, central_text: str | None = None, n_terms: int = 2
-) -> str:
-    """A short concrete concern, e.g. ``A区垃圾中转站：臭味和蚊蝇影响居民``.
+TITLE_MAX = 24
+ESCALATION_TITLE_SCORE = 0.3  # a point whose escalation score reaches this says so in its title
+_LEADING_JUNK = re.compile(r"^(?:[0-9０-９.,:;%\-+/、，。：；！？\s的了在是也都就还又和说把被给让向对从到及与]|"
+                           r"强烈要求|坚决要求|要求|希望|恳请|请求|请|建议|麻烦)+")
 
-    The topic is the strongest key term, prefixed by the dominant place. The
-    problem is the clause of the most central text that carries most of the
-    other key terms: after the topic when the clause starts with it, the whole
-    clause when the topic sits inside it, else after the topic. Without such a
-    clause, the next key terms. Depends only on the keywords, place and text.
+
+def make_title(
+    keywords: Sequence[tuple[str, float]], place: str | None = None, central_text: str | None = None, n_terms: int = 2,
+    exclude: Sequence[str] = (), escalation: Sequence[str] | None = None, topic: str | None = None,
+) -> str:
+    """A short concrete concern, place first: ``翎祺府搅拌站：粉尘和噪音扰民`` (at most ``TITLE_MAX`` characters).
+
+    The topic is ``topic`` (see :func:`pick_topic`) or else the strongest key term
+    that is no place and no name of ``exclude``, prefixed by the dominant place. The problem is the clause of the
+    most central text that carries most of the other key terms: after the topic
+    when the clause starts with it, the whole clause when the topic sits inside
+    it, else after the topic. Without such a clause, the next key terms. When
+    ``escalation`` terms are given (the point's escalation dominates), they are
+    the problem: ``…：坚决反对、联名``. Leading numbers and particles are dropped;
+    a long title is cut at a clause or term boundary, never inside the place or
+    a name of ``exclude``. Depends only on its arguments.
     """
-    terms = [(display(t), w) for t, w in keywords if not is_place(t)]
+    skip = set(exclude)
+    terms = [(display(t), w) for t, w in keywords if not is_place(t) and t not in skip]
     shown = display(place) if place else ""
+    protect = [shown, *sorted(skip, key=len, reverse=True)] if shown else sorted(skip, key=len, reverse=True)
     if not terms:
         return f"{shown}：其他意见" if shown else "其他意见"
+    if topic and any(t == display(topic) for t, _ in terms):
+        terms = sorted(terms, key=lambda tw: tw[0] != display(topic))  # the topic first, the rest in order
     topic = terms[0][0]
     head = topic if shown in topic else f"{shown}{topic}"
+    if escalation:
+        return _fit(head, "、".join(display(t) for t in escalation[:2]), protect)
     clause = _best_clause(central_text, terms, topic, shown or None) if central_text else None
     if clause is None:
-        return f"{head}：{'、'.join(t for t, _ in terms[1 : 1 + n_terms])}".rstrip("：")
+        return _fit(head, "、".join(t for t, _ in terms[1 : 1 + n_terms]), protect)
     if clause.startswith(topic):
         rest = clause[len(topic):].lstrip(_LEADING_PARTICLES)
         if len(rest) >= 2:
-            return f"{head}：{rest}"
+            return _fit(head, rest, protect)
     if topic in clause:
-        return f"{shown}：{clause}" if shown else clause
-    return f"{head}：{clause}"
+        return _fit(shown, clause, protect) if shown else _fit(_clean(clause), "", protect)
+    return _fit(head, clause, protect)
+
+
+_NUMERAL_START = re.compile(r"^[0-9一二三四五六七八九十两几半每]")
+
+
+def pick_topic(candidates: Sequence[tuple[str, float]]) -> tuple[str | None, float]:
+    """(topic, share): of the first key terms with the share of the point's texts using each, the most used.
+
+    Keyword scores favour distinctive words ("发生" from "差点发生踩踏"); the word most
+    of the point's texts use ("景区") names it better. Terms that start with a number
+    ("二十米", "一趟") and escalation terms (维权) are skipped unless nothing else is left. Ties go to the stronger keyword.
+    """
+    if not candidates:
+        return None, 0.0
+    _, lexicon = _escalation_regex(str(resources.ESCALATION))
+    usable = [c for c in candidates if not _NUMERAL_START.match(c[0]) and c[0] not in lexicon] or list(candidates)
+    best = max(range(len(usable)), key=lambda i: (usable[i][1], -i))
+    return usable[best]
+
+
+def _clean(text: str) -> str:
+    return _LEADING_JUNK.sub("", text)
+
+
+def _fit(head: str, problem: str, protect: Sequence[str]) -> str:
+    """``head：problem`` within TITLE_MAX, never starting with junk nor cutting a protected name."""
+    head, problem = _clean(head), _clean(problem)
+    if not head:
+        head, problem = problem, ""
+    if not problem:
+        return _cut(head, TITLE_MAX, protect)
+    budget = TITLE_MAX - len(head) - 1
+    if budget < 4:
+        return _cut(head, TITLE_MAX, protect)
+    return f"{head}：{_cut(problem, budget, protect)}"
+
+
+def _cut(text: str, limit: int, protect: Sequence[str]) -> str:
+    """At most ``limit`` characters, cut at a clause mark if one is near, never inside a protected name."""
+    if len(text) <= limit:
+        return text
+    inside = set()
+    for name in protect:
+        if name:
+            start = text.find(name)
+            while start >= 0:
+                inside.update(range(start + 1, start + len(name)))
+                start = text.find(name, start + 1)
+    cuts = [i for i in range(limit, 1, -1) if i not in inside]
+    if not cuts:
+        return text[:limit]
+    marks = [i for i in cuts if text[i - 1] in "、和与及" or text[i] in "、和与及的"]
+    best = marks[0] if marks and marks[0] >= limit // 2 else cuts[0]
+    return text[:best].rstrip("、和与及的")
 
 
 @lru_cache(maxsize=4)

@@ -7,12 +7,13 @@ from collections import Counter
 from typing import Callable, Sequence
 
 import numpy as np
+import scipy.sparse as sp
 
-from . import describe, fitstate, keywords as kw, resources, tokenise
+from . import describe, fitstate, keywords as kw, points as pts, resources, tokenise
 from .units import cold_units, warm_units
 from .model import AnalysisResult, Document, DuplicateGroup, Escalation, Params, RiskPoint
 
-PIPELINE_VERSION = "0.2.0"
+PIPELINE_VERSION = "0.3.0"
 EXCERPT_CHARS = 160
 
 Progress = Callable[[str, int, int], None]
@@ -94,52 +95,24 @@ def run(docs: Sequence[Document], params: Params | None = None, progress: Progre
 
     points: list[RiskPoint] = []
     unassigned: list[int] = []
-    labels = result.labels
-    for c in range(len(result.centroids)):
+    unit_sizes = np.array([len(m) for m in unit_members], dtype=np.float64)
+    name_cols = pts.name_columns(terms, units.names)
+    labels, parents = pts.split_by_name(result.labels, kw_model.binary, unit_sizes, name_cols, params.max_points,
+                                        params.split_min_size, params.split_max_share, units.x)
+    days = [pts.parse_day(d.time) for d in docs]
+    newest = max((d for d in days if d is not None), default=None)
+    titles: dict[int, str] = {}
+    for c in sorted(np.unique(labels[labels >= 0]).tolist(), key=lambda c: (c in parents, c)):
         rows = np.flatnonzero(labels == c)
-        if len(rows) == 0:
-            continue
         doc_idx = sorted(i for r in rows for i in unit_members[r])
         if len(doc_idx) < params.min_cluster_size:
             unassigned.extend(doc_idx)
             continue
-        keywords = kw_model.cluster_keywords(rows, params.n_keywords)
-        places = Counter()
-        if len(place_cols):
-            used = np.asarray(kw_model.binary[rows][:, place_cols].sum(axis=0)).ravel()
-            places = Counter({terms[j]: int(c) for j, c in zip(place_cols, used) if c})
-        place = describe.dominant_place(places, len(rows))
-        central = rows[np.argsort(-result.similarity[rows], kind="stable")][: params.n_representatives]
-        reps = [unit_heads[r] for r in central]
-        title = describe.make_title(keywords, place, full[reps[0]])
-        weights = [float(docs[i].weight) for i in doc_idx]
-        esc_terms = [units.escalation[i] for i in doc_idx]
-        esc_score, esc_top, esc_counts = describe.escalation_summary(esc_terms, weights)
-        area, area_conf, dim, dim_conf = describe.classify(keywords, esc_score)
-        stance = Counter(docs[i].stance for i in doc_idx if docs[i].stance)
-        authors = {docs[i].author for i in doc_idx if docs[i].author}
-        campaign_docs = sum(len(unit_members[r]) for r in rows if len(unit_members[r]) >= params.campaign_min_size)
-        points.append(
-            RiskPoint(
-                id="",
-                title=title,
-                keywords=[{"term": kw.display(term), "weight": round(w, 4)} for term, w in keywords],
-                area=area,
-                area_confidence=area_conf,
-                dimension=dim,
-                dimension_confidence=dim_conf,
-                doc_ids=[ids[i] for i in doc_idx],
-                representative_ids=[ids[i] for i in reps],
-                representatives=[{"id": ids[i], "text": _excerpt(full[i])} for i in reps],
-                size=len(doc_idx),
-                unique_authors=len(authors) if authors else None,
-                weight=round(sum(weights), 4),
-                stance=dict(sorted(stance.items())),
-                escalation=Escalation(esc_score, esc_top, esc_counts),
-                campaign_doc_count=int(campaign_docs),
-                cohesion=round(float(result.similarity[rows].mean()), 4),
-            )
-        )
+        point = _describe(c, rows, doc_idx, docs, ids, full, units, kw_model, place_cols, name_cols, unit_sizes,
+                          params, days, newest)
+        titles[c] = point.title
+        point.theme = titles.get(parents.get(c, c), point.title)
+        points.append(point)
     for r in np.flatnonzero(labels < 0):
         unassigned.extend(unit_members[r])
     points.sort(key=lambda p: (-p.weight, -p.size, p.doc_ids[0]))
@@ -177,6 +150,54 @@ def run(docs: Sequence[Document], params: Params | None = None, progress: Progre
             "converged": result.converged,
             **units.stats,
         },
+    )
+
+
+def _describe(c, rows, doc_idx, docs, ids, full, units, kw_model, place_cols, name_cols, unit_sizes, params, days,
+              newest) -> RiskPoint:
+    """One risk point from its units ``rows`` and documents ``doc_idx``."""
+    terms = units.terms
+    n_docs = len(doc_idx)
+    keywords = kw_model.cluster_keywords(rows, params.n_keywords)
+    sub = kw_model.binary[rows]
+    sizes = sp.diags(unit_sizes[rows]) @ sub.astype(np.float64)
+    names = Counter()
+    if len(name_cols):
+        used = np.asarray(sizes[:, name_cols].sum(axis=0)).ravel()
+        names = Counter({terms[j]: int(v) for j, v in zip(name_cols, used) if v})
+    masked = Counter()
+    if len(place_cols):
+        used = np.asarray(sizes[:, place_cols].sum(axis=0)).ravel()
+        masked = Counter({terms[j]: int(v) for j, v in zip(place_cols, used) if v})
+    place, place_share = pts.dominant_place([names], masked, n_docs)
+    centroid = units.x[rows].mean(axis=0)
+    norm = float(np.linalg.norm(centroid)) or 1.0
+    sims = units.x[rows] @ (centroid / norm)
+    central = rows[np.argsort(-sims, kind="stable")][: params.n_representatives]
+    reps = [units.heads[r] for r in central]
+    weights = [float(docs[i].weight) for i in doc_idx]
+    esc_score, esc_top, esc_counts = describe.escalation_summary([units.escalation[i] for i in doc_idx], weights)
+    problem = [(t, w) for t, w in keywords if t not in names and not kw.is_place(t)]
+    topic, problem_share = describe.pick_topic(
+        [(t, float(np.asarray(sizes[:, kw_model.column(t)].sum())) / n_docs) for t, _ in problem[:5]])
+    title = describe.make_title(keywords, place, full[reps[0]], exclude=set(names), topic=topic,
+                                escalation=esc_top if esc_score >= describe.ESCALATION_TITLE_SCORE else None)
+    area, area_conf, dim, dim_conf = describe.classify(problem or keywords, esc_score)
+    stance = Counter(docs[i].stance for i in doc_idx if docs[i].stance)
+    authors = [docs[i].author for i in doc_idx]
+    parts = pts.weigh(pts.people(authors, weights), place_share, problem_share, esc_score,
+                      pts.recency([days[i] for i in doc_idx], newest))
+    campaign_docs = sum(len(units.members[r]) for r in rows if len(units.members[r]) >= params.campaign_min_size)
+    return RiskPoint(
+        id="", title=title,
+        keywords=[{"term": kw.display(term), "weight": round(w, 4)} for term, w in keywords],
+        area=area, area_confidence=area_conf, dimension=dim, dimension_confidence=dim_conf,
+        doc_ids=[ids[i] for i in doc_idx], representative_ids=[ids[i] for i in reps],
+        representatives=[{"id": ids[i], "text": _excerpt(full[i])} for i in reps],
+        size=n_docs, unique_authors=len({a for a in authors if a}) or None, weight=parts.pop("weight"),
+        stance=dict(sorted(stance.items())), escalation=Escalation(esc_score, esc_top, esc_counts),
+        campaign_doc_count=int(campaign_docs), cohesion=round(float(sims.mean()), 4),
+        place=kw.display(place) if place else None, weight_parts=parts,
     )
 
 

@@ -66,6 +66,11 @@ class KeywordModel:
             raise ValueError("keyword mode must be 'corpus' or 'blend'")
         self.idf = idf
 
+    def column(self, term: str) -> int:
+        if not hasattr(self, "_index"):
+            self._index = {t: j for j, t in enumerate(self.terms)}
+        return self._index[term]
+
     def cluster_keywords(self, rows: np.ndarray, top: int) -> list[tuple[str, float]]:
         """Top terms of a set of units: share of units using the term x IDF (terms used by 2+ units)."""
         if len(rows) == 0:

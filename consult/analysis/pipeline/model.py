@@ -33,6 +33,12 @@ class Params:
     tokenizer: str = "rjieba"  # "rjieba" (fast, jieba-rs) or "jieba" (jieba.Tokenizer)
     user_dict: str | None = None  # extra jieba-format user dictionary, added to the shipped one
     title_repeat: int = 2  # how many times the title counts in the features
+    # new-word discovery (discover.py): names found in this corpus are kept whole by this run's tokenizer
+    discover_names: bool = True
+    discover_sample: int = 10000  # distinct texts (smallest hashes) the words are discovered on
+    discover_min_count: int = 5
+    discover_min_pmi: float = 3.0
+    discover_min_entropy: float = 1.0
     # near-duplicates
     dup_threshold: float = 0.7  # Jaccard similarity of character 3-gram shingles
     campaign_min_size: int = 5
@@ -46,6 +52,8 @@ class Params:
     n_init: int = 3
     k_tolerance: float = 0.01  # pick the largest k whose silhouette is within this of the best
     merge_threshold: float = 0.92  # cosine between centroids above which points merge
+    split_min_size: int = 8  # texts naming one place that may become a point of their own (points.py)
+    split_max_share: float = 0.8  # ... unless they are already this share of their point
     assign_threshold: float = 0.1  # cosine to centroid below which a text may stay unassigned
     max_unassigned: float = 0.05  # at most this share of texts left unassigned
     seed: int = 20240501
@@ -120,6 +128,9 @@ class RiskPoint:
     escalation: Escalation
     campaign_doc_count: int = 0  # texts in this point that belong to a flagged campaign
     cohesion: float = 0.0  # mean cosine of members to the point's centroid
+    place: str | None = None  # the estate / project / masked place most of its texts name
+    theme: str | None = None  # title of the point it was split from (itself when not split): the first level
+    weight_parts: dict[str, float] = field(default_factory=dict)  # people, concentration, escalation, recency
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -30,7 +30,7 @@ from . import resources
 from .normalise import clean
 
 # Bump when tokenisation or signature computation changes: old cache entries die.
-FEATURE_VERSION = "tok5"
+FEATURE_VERSION = "tok6"
 N_PERM = 32
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -48,9 +48,12 @@ KEEP_SINGLE = frozenset("水电气房车路桥树狗猫厕税粮菜油煤矿井�
 class Segmenter:
     """A private jieba tokenizer with the user dictionaries loaded."""
 
-    def __init__(self, backend: str, spec: resources.DictionarySpec):
+    def __init__(self, backend: str, spec: resources.DictionarySpec, names: Sequence[str] = ()):
         self.backend = backend
         self.spec = spec
+        self.names = tuple(names)  # this run's discovered words: kept whole, like masked places
+        alternatives = [_MASKED_PLACE.pattern[1:-1]] + [re.escape(w) for w in sorted(names, key=lambda w: (-len(w), w))]
+        self._whole = re.compile("(" + "|".join(alternatives) + ")") if names else _MASKED_PLACE
         entries: list[tuple[str, int | None, str | None]] = []
         for path in spec.paths:
             entries.extend(resources.parse_user_dict(Path(path)))
@@ -84,10 +87,13 @@ class Segmenter:
         return bool(self._tk.FREQ.get(word))
 
     def content_tokens(self, text: str) -> list[str]:
-        """Tokens worth counting: no stop words, punctuation, numbers or stray characters."""
-        if _HAS_UPPER.search(text):
+        """Tokens worth counting: no stop words, punctuation, numbers or stray characters.
+
+        Masked places and the run's discovered names are cut out first and kept whole.
+        """
+        if self.names or _HAS_UPPER.search(text):
             out: list[str] = []
-            for i, piece in enumerate(_MASKED_PLACE.split(text)):
+            for i, piece in enumerate(self._whole.split(text)):
                 if i % 2:
                     out.append(piece.lower())
                 elif piece:
@@ -115,14 +121,20 @@ class Segmenter:
         return out
 
 
-_SEGMENTERS: dict[tuple[str, str], Segmenter] = {}
+_SEGMENTERS: dict[tuple[str, str, str], Segmenter] = {}
 
 
-def get_segmenter(backend: str, spec: resources.DictionarySpec) -> Segmenter:
-    key = (backend, spec.digest)
+def names_digest(names: Sequence[str]) -> str:
+    return hashlib.blake2b("\n".join(names).encode("utf-8"), digest_size=8).hexdigest() if names else "-"
+
+
+def get_segmenter(backend: str, spec: resources.DictionarySpec, names: Sequence[str] = ()) -> Segmenter:
+    key = (backend, spec.digest, names_digest(names))
     seg = _SEGMENTERS.get(key)
     if seg is None:
-        seg = _SEGMENTERS[key] = Segmenter(backend, spec)
+        if len(_SEGMENTERS) >= 8:  # one per run's word list: keep the few most recent
+            _SEGMENTERS.pop(next(iter(_SEGMENTERS)))
+        seg = _SEGMENTERS[key] = Segmenter(backend, spec, names)
     return seg
 
 
@@ -236,9 +248,9 @@ class TokenCache:
 _WORKER: Segmenter | None = None
 
 
-def _init_worker(backend: str, spec: resources.DictionarySpec) -> None:
+def _init_worker(backend: str, spec: resources.DictionarySpec, names: Sequence[str] = ()) -> None:
     global _WORKER
-    _WORKER = Segmenter(backend, spec)
+    _WORKER = Segmenter(backend, spec, names)
 
 
 def _process_chunk(raw: list[str], seg: Segmenter | None = None) -> list[tuple[str, str, bytes]]:
@@ -254,9 +266,13 @@ def _pool_chunk(texts: list[str]) -> list[tuple[str, str, bytes]]:
     return _process_chunk(texts)
 
 
-def namespace(backend: str, spec: resources.DictionarySpec) -> str:
-    """What token cache entries (and fitted states) depend on: version, backend, dictionaries."""
-    return f"{FEATURE_VERSION}|{backend}|{spec.digest}|{N_PERM}"
+def namespace(backend: str, spec: resources.DictionarySpec, names: Sequence[str] | None = None) -> str:
+    """What token cache entries depend on: version, backend, dictionaries (and the run's discovered words).
+
+    Fitted states use the namespace without words: a warm start reuses the words of its fit.
+    """
+    base = f"{FEATURE_VERSION}|{backend}|{spec.digest}|{N_PERM}"
+    return base if names is None else f"{base}|{names_digest(names)}"
 
 
 def featurise(
@@ -267,12 +283,13 @@ def featurise(
     workers: int = 0,
     parallel_min_docs: int = 20000,
     progress: Callable[[str, int, int], None] | None = None,
+    names: Sequence[str] = (),
 ) -> tuple[list[str], list[str], np.ndarray, dict]:
     """Clean text, tokens (space-joined) and MinHash signature for each raw text.
 
     Uses the persistent cache (keyed by the raw text's hash) and worker processes.
     """
-    cache = TokenCache(cache_path, namespace(backend, spec))
+    cache = TokenCache(cache_path, namespace(backend, spec, names))
     keys = [text_key(t) for t in texts]
     results: list[tuple[str, str, bytes] | None] = [cache.get(k) for k in keys]
     missing = [i for i, r in enumerate(results) if r is None]
@@ -293,14 +310,14 @@ def featurise(
     if parallel:
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        with ctx.Pool(n_workers, initializer=_init_worker, initargs=(backend, spec)) as pool:
+        with ctx.Pool(n_workers, initializer=_init_worker, initargs=(backend, spec, tuple(names))) as pool:
             for part in pool.imap(_pool_chunk, chunks):
                 computed.extend(part)
                 done += len(part)
                 if progress:
                     progress("tokenise", done, len(todo_idx))
     else:
-        seg = get_segmenter(backend, spec)
+        seg = get_segmenter(backend, spec, names)
         for c in chunks:
             computed.extend(_process_chunk(c, seg))
             done += len(c)

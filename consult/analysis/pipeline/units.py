@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import cluster as cluster_mod
-from . import dedup, describe, fitstate, tokenise, vectorise
+from . import dedup, describe, discover, fitstate, tokenise, vectorise
 from .model import Params
 
 Progress = Callable[[str, int, int], None]
@@ -35,6 +35,26 @@ class Units:
     clustering: cluster_mod.Clustering
     stats: dict = field(default_factory=dict)
     state: fitstate.FitState | None = None  # the fit a cold run can cache
+    names: Sequence[str] = ()  # words discovered in this corpus (or the cached fit's)
+
+
+def discover_names(raw_full: Sequence[str], keys: Sequence[bytes], params: Params, spec,
+                   cache_path: str | None) -> tuple[tuple[str, ...], bool]:
+    """This corpus's new words (see discover.py) and whether they came from the cache.
+
+    All of them are names of places for splitting and titles; :func:`forced` are
+    the ones the tokenizer must be told to keep whole."""
+    if not params.discover_names or not raw_full:
+        return (), False
+    settings = (params.discover_min_count, params.discover_min_pmi, params.discover_min_entropy)
+    words, hit = discover.cached_discover(raw_full, keys, cache_path, params.discover_sample, settings)
+    return tuple(words), hit
+
+
+def forced(names: Sequence[str], params: Params, spec) -> tuple[str, ...]:
+    """The names the dictionary does not know: the tokenizer cuts them out whole."""
+    seg = tokenise.get_segmenter(params.tokenizer, spec)
+    return tuple(w for w in names if not seg.has_word(w))
 
 
 def _fit_rows(keys: Sequence[bytes], limit: int) -> np.ndarray:
@@ -47,12 +67,12 @@ def _fit_rows(keys: Sequence[bytes], limit: int) -> np.ndarray:
 
 
 def _featurise(raw_full: list[str], raw_titles: list[str], idx: Sequence[int], params: Params,
-               spec, cache_path: str | None, progress: Progress | None):
+               spec, cache_path: str | None, progress: Progress | None, names: Sequence[str] = ()):
     """Clean text, tokens (title counted ``title_repeat`` times) and signatures of docs ``idx``."""
     title_pos = [j for j, i in enumerate(idx) if raw_titles[i]]
     batch = [raw_full[i] for i in idx] + [raw_titles[idx[j]] for j in title_pos]
     cleaned, toks, sigs, stats = tokenise.featurise(
-        batch, params.tokenizer, spec, cache_path, params.workers, params.parallel_min_docs, progress
+        batch, params.tokenizer, spec, cache_path, params.workers, params.parallel_min_docs, progress, names
     )
     m = len(idx)
     tokens = toks[:m]
@@ -88,7 +108,11 @@ def _vectors(tokens: list[str], texts: list[str], params: Params, fit: fitstate.
 def cold_units(raw_full, raw_titles, keys, params: Params, spec, cache_path, keep_state: bool,
                fit_fp: str, run_fp: str, tell, progress, lap) -> Units:
     n = len(raw_full)
-    full, doc_tokens, sigs, tok_stats = _featurise(raw_full, raw_titles, range(n), params, spec, cache_path, progress)
+    names, names_cached = discover_names(raw_full, keys, params, spec, cache_path)
+    lap("discover")
+    full, doc_tokens, sigs, tok_stats = _featurise(raw_full, raw_titles, range(n), params, spec, cache_path, progress,
+                                                   forced(names, params, spec))
+    tok_stats = {**tok_stats, "names": len(names), "names_cached": names_cached}
     lap("tokenise")
 
     tell("duplicates")
@@ -128,7 +152,7 @@ def cold_units(raw_full, raw_titles, keys, params: Params, spec, cache_path, kee
     )
     lap("cluster")
     escalation = [describe.escalation_terms(t) for t in full]
-    units = Units(list(full), escalation, heads, members, x, binary, terms, result, dict(tok_stats))
+    units = Units(list(full), escalation, heads, members, x, binary, terms, result, dict(tok_stats), names=names)
     if keep_state and n:
         unit_of_doc = np.empty(n, dtype=np.int64)
         for u, mem in enumerate(members):
@@ -142,7 +166,7 @@ def cold_units(raw_full, raw_titles, keys, params: Params, spec, cache_path, kee
             x=x, binary=binary, terms=terms, word_keep=word_keep, word_idf=word_idf,
             char_keep=char_keep, char_idf=char_idf, components=components,
             centroids=result.centroids, nearest=result.nearest, k_initial=result.k_initial, k_scores=result.k_scores,
-            dup=dedup.build_index(compacts, sigs, unit_of_doc),
+            dup=dedup.build_index(compacts, sigs, unit_of_doc), extra={"names": list(names)},
         )
     return units
 
@@ -153,7 +177,9 @@ def warm_units(raw_full, raw_titles, keys, params: Params, spec, fit: fitstate.F
     new = np.flatnonzero(known < 0)
     full: list[str | None] = [None] * n
     tokens: dict[int, str] = {}
-    cleaned, toks, sigs, tok_stats = _featurise(raw_full, raw_titles, new.tolist(), params, spec, None, progress)
+    names = tuple(fit.extra.get("names", ()))  # the cached fit's words: its vocabulary was built with them
+    cleaned, toks, sigs, tok_stats = _featurise(raw_full, raw_titles, new.tolist(), params, spec, None, progress,
+                                                forced(names, params, spec))
     for j, i in enumerate(new):
         full[i], tokens[int(i)] = cleaned[j], toks[j]
     lap("tokenise")
@@ -190,7 +216,7 @@ def warm_units(raw_full, raw_titles, keys, params: Params, spec, fit: fitstate.F
     fresh = np.flatnonzero(cached < 0)
     redo = [heads[u] for u in fresh if heads[u] not in tokens]  # known texts that now lead a changed group
     if redo:
-        c2, t2, _, _ = _featurise(raw_full, raw_titles, redo, params, spec, None, None)
+        c2, t2, _, _ = _featurise(raw_full, raw_titles, redo, params, spec, None, None, forced(names, params, spec))
         for j, i in enumerate(redo):
             full[i], tokens[i] = c2[j], t2[j]
     for u in np.flatnonzero(cached >= 0):
@@ -224,5 +250,5 @@ def warm_units(raw_full, raw_titles, keys, params: Params, spec, fit: fitstate.F
     escalation = [cached_terms.get(k, ()) for k in keys]
     for i in new.tolist():
         escalation[i] = describe.escalation_terms(full[i])
-    tok_stats = {**tok_stats, "new_texts": int(len(new)), "fresh_units": int(len(fresh))}
-    return Units(full, escalation, heads, members, x, binary, terms, result, tok_stats)
+    tok_stats = {**tok_stats, "new_texts": int(len(new)), "fresh_units": int(len(fresh)), "names": len(names)}
+    return Units(full, escalation, heads, members, x, binary, terms, result, tok_stats, names=names)
