@@ -110,14 +110,14 @@ def test_fields_a_newer_engine_adds_are_kept_in_the_details(monkeypatch):
 
     @dataclasses.dataclass
     class NewerPoint(pipeline.RiskPoint):
-        weight_parts: dict = dataclasses.field(default_factory=dict)
+        future_parts: dict = dataclasses.field(default_factory=dict)
 
     real = pipeline.run
 
     def newer(docs, params, progress=None):
         result = real(docs, params, progress=progress)
         result.risk_points = [NewerPoint(**{f.name: getattr(p, f.name) for f in dataclasses.fields(p)},
-                                         weight_parts={"size": p.size, "escalation": 0.5})
+                                         future_parts={"size": p.size, "escalation": 0.5})
                               for p in result.risk_points]
         return result
     monkeypatch.setattr(runs.pipeline, "run", newer)
@@ -126,5 +126,6 @@ def test_fields_a_newer_engine_adds_are_kept_in_the_details(monkeypatch):
     run = _run(w)
     assert run.status == RunStatus.DONE
     for rp in run.points:
-        assert rp.details["engine"]["weight_parts"] == {"size": rp.size, "escalation": 0.5}
+        assert rp.details["engine"]["future_parts"] == {"size": rp.size, "escalation": 0.5}
+        assert set(rp.details["engine"]["weight_parts"]) >= {"people", "concentration", "escalation", "recency"}
         assert "cohesion" in rp.details["engine"] and "doc_ids" not in rp.details["engine"]
