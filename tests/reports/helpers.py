@@ -69,3 +69,16 @@ def assessed_world(*, survey=True, residual=RiskLevel.LOW):
     if survey:
         w["survey"] = survey_with_answers(w)
     return w
+
+
+def submitted(w, *, level=None, outcome=None):
+    """A 送审稿 of the assessed world (medium, 完善后实施 by default)."""
+    from consult.reports import services
+    from consult.reports.models import Outcome, Stage
+
+    a = services.ensure_assessment(w["matter"], actor=w["assessor"])
+    services.set_level(a, actor=w["assessor"], now=utcnow(), level=level or RiskLevel.MEDIUM, reason="综合判断",
+                       outcome=outcome or Outcome.IMPROVE, conditions="安装除臭设施\n调整运输路线")
+    v = services.save_version(a, actor=w["assessor"], now=utcnow(), stage=Stage.SUBMITTED)
+    db.session.commit()
+    return a, v
