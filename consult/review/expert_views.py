@@ -86,6 +86,7 @@ def assignment_opinion(assignment_id: int):
     except services.ReviewError as exc:
         db.session.rollback()
         form.signature.errors.append(str(exc))
+        flash(str(exc), "error")
         return _page(db.session.get(ReviewAssignment, assignment_id), opinion_form=form, status=422)
     commit()
     flash(_("专家评估意见表已提交。"), "success")

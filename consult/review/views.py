@@ -19,6 +19,11 @@ from consult.review.models import Expert, ReviewAssignment, ReviewPoint
 bp = Blueprint("review", __name__, url_prefix="/staff")
 
 
+@bp.record_once
+def _globals(state) -> None:
+    state.app.jinja_env.globals["public_outcome"] = filing.public_outcome
+
+
 @bp.before_request
 @login_required
 def _staff_only():
@@ -150,7 +155,7 @@ def point_answer(point_id: int):
     form = AnswerForm()
     try:
         if not form.validate_on_submit():
-            raise services.ReviewError("；".join(e for errs in form.errors.values() for e in errs))
+            raise services.ReviewError("；".join(str(e) for errs in form.errors.values() for e in errs))
         services.answer_point(point, actor=current_user, now=utcnow(), answer=form.answer.data)
     except services.ReviewError as exc:
         db.session.rollback()
