@@ -22,7 +22,9 @@ def _globals(state) -> None:
     from consult.register.models import RISK_LEVEL_LABELS
     from consult.reports import charts
 
-    state.app.jinja_env.globals.update(report_charts=charts, level_labels=RISK_LEVEL_LABELS)
+    from consult.reports.printforms import FORMS
+
+    state.app.jinja_env.globals.update(report_charts=charts, level_labels=RISK_LEVEL_LABELS, print_forms=FORMS)
 
 
 @bp.before_request
@@ -194,3 +196,19 @@ def report_compare(matter_id: int):
     if va is None or vb is None or va.matter_id != matter.id or vb.matter_id != matter.id:
         abort(404)
     return render_template("reports/compare.html", matter=matter, a=va, b=vb, sections=services.compare(va, vb))
+
+
+@bp.route("/matters/<int:matter_id>/forms/<name>.<fmt>")
+def print_form(matter_id: int, name: str, fmt: str):
+    from consult.reports import printforms
+
+    matter = _matter(matter_id)
+    if name not in printforms.FORMS or fmt not in render.FORMATS:
+        abort(404)
+    try:
+        data, mimetype = render.render(printforms.build_form(matter, name), fmt)
+    except FontMissing as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("reports.assessment", matter_id=matter.id))
+    disposition = "inline" if fmt == "html" else f"attachment; filename={name}-{matter.id}.{fmt}"
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": disposition})
