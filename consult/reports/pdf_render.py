@@ -3,7 +3,7 @@ text block 156 × 225 mm), Noto Sans CJK embedded as a subset, vector charts, pa
 from __future__ import annotations
 
 from fpdf import FPDF, FontFace
-from fpdf.enums import XPos, YPos
+from fpdf.enums import TableCellFillMode, WrapMode, XPos, YPos
 
 from consult.reports import charts
 from consult.reports.fonts import font_path
@@ -22,7 +22,7 @@ class ReportPDF(FPDF):
 def _text(pdf, text: str, size: float = 16, h: float = 9.9, align="J", indent=True) -> None:
     pdf.set_font("cjk", size=size)
     for line in text.splitlines() or [""]:
-        pdf.multi_cell(WIDTH, h, ("　　" if indent else "") + line, align=align,
+        pdf.multi_cell(WIDTH, h, ("　　" if indent else "") + line, align=align, wrapmode=WrapMode.CHAR,
                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
@@ -30,7 +30,9 @@ def _table(pdf, b: dict) -> None:
     pdf.set_font("cjk", size=11)
     pdf.cell(WIDTH, 8, b["caption"], align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("cjk", size=9)
+    pdf.set_fill_color(255, 255, 255)
     with pdf.table(width=WIDTH, line_height=5.5, text_align="LEFT", first_row_as_headings=True,
+                   cell_fill_mode=TableCellFillMode.NONE, wrapmode=WrapMode.CHAR,
                    headings_style=FontFace(emphasis=None, fill_color=(235, 235, 235))) as t:
         for row in [b["head"], *b["rows"]]:
             r = t.row()
@@ -74,10 +76,12 @@ def render_pdf(doc: dict) -> bytes:
     pdf.set_creator("consult")
     pdf.add_page()
     pdf.set_font("cjk", size=22)
-    pdf.multi_cell(WIDTH, 13, doc["title"], align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(WIDTH, 13, doc["title"], align="C", wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     _text(pdf, f"{doc['organisation']}　{doc['date']}", align="C", indent=False)
     pdf.ln(4)
     for section in doc["sections"]:
+        if pdf.get_y() > 297 - BOTTOM - 30:  # keep a heading with the text that follows it
+            pdf.add_page()
         _text(pdf, section["title"], size=16, indent=False, align="L")
         for b in section["blocks"]:
             _block(pdf, b)
