@@ -200,7 +200,8 @@ def submit_opinion(assignment: ReviewAssignment, *, actor, now: datetime, dimens
         raise ReviewError(_("评估意见表已提交，不能重复提交。"))
     if assignment.confirmed_at is None:
         raise ReviewError(_("请先确认与本事项无利益冲突。"))
-    assignment.opinion = {"dimensions": dimensions, "agree_level": agree_level, "agree_outcome": agree_outcome,
+    assignment.opinion = {"dimensions": {k: v.strip() for k, v in dimensions.items()}, "agree_level": agree_level,
+                          "agree_outcome": agree_outcome,
                           "changes": changes.strip(), "signature": signature.strip(), "date": now.date().isoformat()}
     assignment.submitted_at = now
     lines = [x.strip() for x in changes.splitlines() if x.strip()]
