@@ -4,7 +4,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 
-from consult.forms import MaxChars, NotBlank, SafeText
+from consult.forms import CheckboxList, MaxChars, NotBlank, SafeText
 
 _LINE = [Optional(), MaxChars(200), SafeText()]
 _TEXT = [Optional(), MaxChars(2000), SafeText()]
@@ -72,3 +72,7 @@ class DecisionForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     confirm = BooleanField(default=True)
+
+
+class SupervisedForm(FlaskForm):
+    organisations = CheckboxList(_l("受理备案的单位"), coerce=int, validate_choice=True)

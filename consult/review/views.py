@@ -12,8 +12,9 @@ from consult.permissions import can, require
 from consult.reports.fonts import FontMissing
 from consult.reports.models import ReportVersion
 from consult.reports.services import current_assessment
-from consult.review import filing, services
-from consult.review.forms import AnswerForm, DecisionForm, DrawForm, EmptyForm, ExpertForm, ImportForm, PickForm
+from consult.review import filing, services, supervisors
+from consult.review.forms import (AnswerForm, DecisionForm, DrawForm, EmptyForm, ExpertForm, ImportForm, PickForm,
+                                  SupervisedForm)
 from consult.review.models import Expert, ReviewAssignment, ReviewPoint
 
 bp = Blueprint("review", __name__, url_prefix="/staff")
@@ -86,6 +87,46 @@ def expert_toggle(expert_id: int):
         services.set_expert_active(expert, not expert.is_active, actor=current_user)
         commit()
     return redirect(url_for("review.experts"))
+
+
+def _org_choices():
+    from consult.auth.models import Organisation
+
+    return [(o.id, o.name) for o in db.session.scalars(select(Organisation).order_by(Organisation.name))]
+
+
+@bp.route("/supervisors")
+def supervisor_list():
+    require(current_user, "admin.manage")
+    forms = []
+    for user in supervisors.supervisors():
+        form = SupervisedForm(prefix=f"u{user.id}", organisations=[o.id for o in user.supervised])
+        form.organisations.choices = _org_choices()
+        forms.append((user, form))
+    return render_template("review/supervisors.html", forms=forms)
+
+
+@bp.route("/supervisors/<int:user_id>", methods=["POST"])
+def supervisor_save(user_id: int):
+    from consult.auth.models import Organisation, User
+
+    require(current_user, "admin.manage")
+    user = db.get_or_404(User, user_id)
+    form = SupervisedForm(prefix=f"u{user.id}")
+    form.organisations.choices = _org_choices()
+    if not form.validate_on_submit():
+        flash(_("请从列表中选择单位。"), "error")
+        return redirect(url_for("review.supervisor_list")), 303
+    orgs = [db.session.get(Organisation, i) for i in form.organisations.data or []]
+    try:
+        supervisors.set_supervised(user, orgs, actor=current_user)
+    except services.ReviewError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("review.supervisor_list")), 303
+    commit()
+    flash(_("已保存 %(u)s 受理备案的单位。", u=user.display_name), "success")
+    return redirect(url_for("review.supervisor_list"))
 
 
 def _version(version_id: int, action="matter.view") -> ReportVersion:

@@ -43,6 +43,8 @@ CASES = [
     Case("expert.assignment_opinion", lambda w: f"/review/a/{builders.assignment(w, confirmed=True).id}/opinion",
          frozenset({"expert"}), data=lambda w: {"d0": "合法", "d1": "合理", "d2": "可行", "d3": "可控",
                                                 "agree_level": "yes", "agree_outcome": "yes", "signature": "王专家"}),
+    Case("review.supervisor_save", lambda w: f"/staff/supervisors/{w['supervisor'].id}", frozenset({"admin"}),
+         data=lambda w: {f"u{w['supervisor'].id}-organisations": [str(w["org"].id), str(w["other_org"].id)]}),
     Case("supervision.filing_acknowledge", lambda w: f"/supervision/{builders.filed(w).id}/acknowledge",
          frozenset({"supervisor"})),
 ]

@@ -104,3 +104,23 @@ def test_closed_notice_shows_outcome_in_plain_words(app, client):
     assert "采纳这一结论" in page and "改走外环路，夜间停运" in page
     assert "评估结果" not in client.get(f"/notices/{w['notice'].id}").get_data(as_text=True)  # still open
     assert a.is_filed
+
+
+def test_admin_sets_supervised_organisations(app, client):
+    w = _world()
+    login(client, w["admin"])
+    page = client.get("/staff/supervisors").get_data(as_text=True)
+    assert "supervisor" in page and "其他单位" in page
+    key = f"u{w['supervisor'].id}-organisations"
+    resp = client.post(f"/staff/supervisors/{w['supervisor'].id}", data={key: [str(w["other_org"].id)]})
+    assert resp.status_code == 302
+    db.session.refresh(w["supervisor"])
+    assert [o.name for o in w["supervisor"].supervised] == ["其他单位"]
+    for bad in (["abc"], ["999999"], ["<script>"]):
+        resp = client.post(f"/staff/supervisors/{w['supervisor'].id}", data={key: bad})
+        assert resp.status_code == 303
+    db.session.refresh(w["supervisor"])
+    assert [o.name for o in w["supervisor"].supervised] == ["其他单位"]
+    resp = client.post(f"/staff/supervisors/{w['organiser'].id}", data={f"u{w['organiser'].id}-organisations": []})
+    assert resp.status_code == 303
+    assert "只能为“备案审查（政法委）”角色" in client.get("/staff/supervisors").get_data(as_text=True)
