@@ -93,19 +93,10 @@ def register_data(matter) -> list[dict]:
 
 
 def review_answers(matter, before_number: int | None = None) -> list[dict]:
-    """Answered points of every submitted opinion on earlier versions of the matter."""
-    from consult.reports.models import ReportVersion
-    from consult.review.models import ReviewAssignment, ReviewPoint
+    """Answered expert points of earlier versions (provided by consult.review through hooks)."""
+    from consult.reports import hooks
 
-    stmt = (select(ReviewPoint, ReviewAssignment, ReportVersion).select_from(ReviewPoint)
-            .join(ReviewAssignment, ReviewPoint.assignment_id == ReviewAssignment.id)
-            .join(ReportVersion, ReviewAssignment.version_id == ReportVersion.id)
-            .where(ReportVersion.matter_id == matter.id, ReviewAssignment.submitted_at.is_not(None))
-            .order_by(ReportVersion.number, ReviewAssignment.id, ReviewPoint.number))
-    if before_number is not None:
-        stmt = stmt.where(ReportVersion.number < before_number)
-    return [{"version": v.number, "expert": a.expert.name, "point": p.text, "answer": p.answer or "（尚未答复）"}
-            for p, a, v in db.session.execute(stmt)]
+    return [row for fn in hooks.review_answers for row in fn(matter, before_number)]
 
 
 def fields(matter, data: dict, assessment) -> dict[str, str]:

@@ -34,14 +34,10 @@ def _approval(matter) -> list[dict]:
 
 
 def _team(matter) -> list[dict]:
-    from consult.review.models import Expert, ReviewAssignment
-    from consult.reports.models import ReportVersion
+    from consult.reports import hooks
 
     rows = [[u.display_name, "评估人员", "、".join(o.name for o in u.organisations) or "—"] for u in matter.assessors]
-    experts = db.session.scalars(select(Expert).join(ReviewAssignment).join(
-        ReportVersion, ReviewAssignment.version_id == ReportVersion.id).where(
-        ReportVersion.matter_id == matter.id).distinct()).all()
-    rows += [[e.name, f"评审专家（{e.field}）", e.organisation] for e in experts]
+    rows += [row for fn in hooks.team_members for row in fn(matter)]
     return [_table(["姓名", "职责", "单位"], rows)] + SIGN
 
 

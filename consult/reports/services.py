@@ -143,6 +143,13 @@ def _check_stage(assessment: Assessment, stage: Stage) -> None:
         raise AssessmentError(_("请先评定风险等级和评估结论，再保存送审稿及以后的版本。"))
     if stage == Stage.FINAL and assessment.final_level == RiskLevel.MEDIUM and assessment.round < 2:
         raise AssessmentError(_("中风险事项须在措施落实后进行二次过审（重新评估），才能定稿。"))
+    if stage == Stage.FINAL:
+        from consult.reports import hooks
+
+        for check in hooks.final_checks:
+            refusal = check(assessment)
+            if refusal:
+                raise AssessmentError(refusal)
 
 
 def save_version(assessment: Assessment, *, actor, now: datetime, stage: Stage, note: str = "") -> ReportVersion:

@@ -22,6 +22,9 @@ bp = Blueprint("review", __name__, url_prefix="/staff")
 
 @bp.record_once
 def _globals(state) -> None:
+    from consult.review import hooks
+
+    hooks.install()
     state.app.jinja_env.globals["public_outcome"] = filing.public_outcome
 
 

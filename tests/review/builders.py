@@ -38,6 +38,8 @@ def final(w):
     from consult.matters.models import MatterStatus
 
     w["matter"].status = MatterStatus.ASSESSING
+    for point in assignment(w, submitted=True).points:  # 组织评审: reviewed and answered first
+        review.answer_point(point, actor=w["assessor"], now=utcnow(), answer="已按意见修改")
     v = version(w, Stage.FINAL)
     db.session.commit()
     return v

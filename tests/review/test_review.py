@@ -149,3 +149,36 @@ def test_opinion_once_answers_in_next_version(app, client):
     table = next(b for b in annex["blocks"] if b["t"] == "table")
     assert table["rows"][0] == ["第1版", "王专家", "补充噪声监测数据", "已补充第三方监测报告"]
     assert table["rows"][1][3] == "（尚未答复）"
+
+
+def test_final_needs_review_with_every_point_answered(app):
+    w = _world()
+    a = builders.assignment(w)
+    assessment = a.version.assessment
+    with pytest.raises(reports.AssessmentError, match="须经专家评审"):
+        reports.save_version(assessment, actor=w["assessor"], now=utcnow(), stage=Stage.FINAL)
+    services.confirm(a, actor=w["expert"], now=utcnow(), conflict=False)
+    services.submit_opinion(a, actor=w["expert"], now=utcnow(), dimensions={}, agree_level=True, agree_outcome=True,
+                            changes="补充监测\n说明补偿", signature="王专家")
+    services.answer_point(a.points[0], actor=w["assessor"], now=utcnow(), answer="已补充")
+    with pytest.raises(reports.AssessmentError, match="还有 1 条专家意见未答复"):
+        reports.save_version(assessment, actor=w["assessor"], now=utcnow(), stage=Stage.FINAL)
+    services.answer_point(a.points[1], actor=w["assessor"], now=utcnow(), answer="已说明")
+    v = reports.save_version(assessment, actor=w["assessor"], now=utcnow(), stage=Stage.FINAL)
+    assert v.stage == Stage.FINAL
+
+
+def test_simple_procedure_short_report_without_review(app):
+    from consult.matters.models import Procedure
+
+    w = _world()
+    w["matter"].procedure = Procedure.SIMPLE
+    db.session.commit()
+    v = builders.version(w)
+    assert v.kind == "short" and v.document["title"].endswith("不稳定因素分析报告（简易程序）")
+    assert [s["key"] for s in v.document["sections"]] == ["overview", "process", "risks", "level", "conclusion",
+                                                          "measures"]
+    with pytest.raises(services.ReviewError, match="简易程序事项无需专家评审"):
+        services.assign_reviewer(v, w["expert_entry"], actor=w["assessor"], now=utcnow())
+    final = reports.save_version(v.assessment, actor=w["assessor"], now=utcnow(), stage=Stage.FINAL)
+    assert final.stage == Stage.FINAL
