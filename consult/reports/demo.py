@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from consult.analysis.voices import sync_voices
 from consult.auth.models import Role, User
 from consult.auth.services import create_user
 from consult.extensions import db
@@ -35,6 +36,7 @@ def _user(admin, username, password, role, name) -> User:
 
 
 def _level(matter, assessor, a) -> None:
+    sync_voices(matter.id)
     proposed = levels.evaluate(matter)["proposed"] or RiskLevel.LOW
     level = RiskLevel.LOW if matter.procedure.value == "simple" else proposed
     items = db.session.scalars(select(RiskItem).where(RiskItem.matter_id == matter.id)).all()

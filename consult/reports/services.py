@@ -7,6 +7,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from consult.analysis.voices import sync_voices
 from consult.audit.services import record
 from consult.extensions import db
 from consult.matters.models import MatterStatus, Procedure
@@ -63,6 +64,7 @@ def set_level(assessment: Assessment, *, actor, now: datetime, level: RiskLevel,
     require(actor, "matter.analyse", assessment)
     if assessment.is_filed or not assessment.is_current:
         raise AssessmentError(_("本轮评估已备案或已被重新评估取代，不能再修改。"))
+    sync_voices(assessment.matter_id)  # the pool mirrors every channel before it is counted
     evaluation = levels.evaluate(assessment.matter)
     proposed = evaluation["proposed"]
     if proposed is not None and level != proposed and not reason.strip():
@@ -157,6 +159,7 @@ def save_version(assessment: Assessment, *, actor, now: datetime, stage: Stage, 
     if assessment.is_filed or not assessment.is_current:
         raise AssessmentError(_("本轮评估已备案或已被取代，不能再保存版本。"))
     _check_stage(assessment, stage)
+    sync_voices(assessment.matter_id)
     number = _next_number(assessment.matter_id)
     doc = document.build(assessment.matter, assessment, before_number=number)
     version = ReportVersion(matter_id=assessment.matter_id, assessment_id=assessment.id, number=number,
