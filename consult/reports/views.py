@@ -12,7 +12,7 @@ from consult.register.models import RiskLevel
 from consult.reports import document, levels, narrative, render, services
 from consult.reports.fonts import FontMissing
 from consult.reports.forms import LevelForm, ReassessForm, VersionForm, narrative_form
-from consult.reports.models import Outcome, ReportVersion, Stage
+from consult.reports.models import STAGE_ORDER, Outcome, ReportVersion, Stage
 
 bp = Blueprint("reports", __name__, url_prefix="/staff")
 
@@ -47,9 +47,13 @@ def _page(matter, level_form=None, reassess_form=None, version_form=None, status
                                                "conditions": a.conditions if a else ""})
     versions = db.session.scalars(db.select(ReportVersion).where(ReportVersion.matter_id == matter.id)
                                   .order_by(ReportVersion.number)).all()
+    if version_form is None:
+        latest = a.latest_version if a else None
+        nxt = STAGE_ORDER[min(STAGE_ORDER.index(latest.stage) + 1, len(STAGE_ORDER) - 1)] if latest else Stage.DRAFT
+        version_form = VersionForm(stage=nxt.value)
     return render_template("reports/assessment.html", matter=matter, assessment=a, evaluation=levels.evaluate(matter),
                            rounds=services.rounds(matter), versions=versions, level_form=level_form,
-                           reassess_form=reassess_form or ReassessForm(), version_form=version_form or VersionForm(),
+                           reassess_form=reassess_form or ReassessForm(), version_form=version_form,
                            can_edit=can(current_user, "matter.analyse", matter)), status
 
 

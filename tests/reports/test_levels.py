@@ -1,4 +1,6 @@
 """Level methods, the assessor's final level and outcome rules, re-assessment history."""
+import re
+
 import pytest
 
 from consult.audit.models import AuditEntry
@@ -117,3 +119,24 @@ def test_other_organiser_cannot_set_level(app):
     w = assessed_world(survey=False)
     with pytest.raises(Forbidden):
         services.ensure_assessment(w["matter"], actor=w["other"])
+
+
+def test_assessment_page_shows_methods_and_refusals(app, client):
+    from tests.conftest import login
+
+    w = assessed_world()
+    login(client, w["assessor"])
+    base = f"/staff/matters/{w['matter'].id}/assessment"
+    page = client.get(base).get_data(as_text=True)
+    assert "各方法结果不一致" in page and "问卷反对占比：37.5%（3/8）" in page and "平台建议等级" in page
+    resp = client.post(base + "/level", data={"level": "high", "outcome": "implement", "reason": "", "conditions": ""})
+    text = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "一票否决" in text
+    assert services.current_assessment(w["matter"]) is None  # nothing half-saved
+    resp = client.post(base + "/level", data={"level": "low", "outcome": "implement", "reason": "", "conditions": "c"})
+    assert resp.status_code == 422 and "请填写理由" in resp.get_data(as_text=True)
+    assert re.search(r">\s*c</textarea>", resp.get_data(as_text=True))  # the other input is kept
+    resp = client.post(base + "/level", data={"level": "high", "outcome": "reject", "reason": "", "conditions": ""})
+    assert resp.status_code == 302
+    page = client.get(base).get_data(as_text=True)
+    assert "不实施" in page and "措施落实后重新评估" in page
