@@ -162,7 +162,7 @@ def save_version(assessment: Assessment, *, actor, now: datetime, stage: Stage, 
     sync_voices(assessment.matter_id)
     number = _next_number(assessment.matter_id)
     doc = document.build(assessment.matter, assessment, before_number=number)
-    version = ReportVersion(matter_id=assessment.matter_id, assessment_id=assessment.id, number=number,
+    version = ReportVersion(matter_id=assessment.matter_id, assessment=assessment, number=number,
                             stage=stage, kind=doc["kind"], document=doc, content_hash=document.content_hash(doc),
                             note=note.strip(), created_by_id=actor.id, created_at=now)
     db.session.add(version)

@@ -6,7 +6,7 @@ from consult.extensions import db
 from consult.reports.models import Assessment, ReportVersion
 from tests import factories
 from tests.conftest import login
-from tests.reports.badinput_support import check, strings
+from tests.reports.badinput_support import ERROR_RE, check, strings
 
 
 def _assessment(w):
@@ -27,7 +27,7 @@ def test_level_reason_and_conditions(client):
             stored += 1
     assert stored > 400
     resp = client.post(url, data={"level": "低", "outcome": "<b>", "reason": "x"})
-    assert resp.status_code == 422 and resp.get_data(as_text=True).count("不是有效的选择。") == 2
+    assert resp.status_code == 422 and ERROR_RE.findall(resp.get_data(as_text=True)) == ["不是有效的选择。"] * 2
     assert _assessment(w).level_reason != "x"
 
 
