@@ -31,8 +31,12 @@ def _process(d: dict) -> list[dict]:
     return [_table("表1 评估工作开展情况", ["方式", "名称", "时间", "数量"], rows)]
 
 
-def _survey(d: dict) -> list[dict]:
+def _survey(d: dict, households: int | None = None) -> list[dict]:
     blocks: list[dict] = []
+    total = sum(s["total"] for s in d["surveys"])
+    if d["surveys"] and households:
+        blocks.append({"t": "p", "text": f"参与度：回收问卷 {total} 份，涉及约 {households} 户，"
+                                         f"问卷覆盖率 {round(100.0 * total / households, 1)}%。"})
     for s in d["surveys"]:
         blocks.append({"t": "h", "text": f"{s['title']}（有效问卷 {s['total']} 份）"})
         blocks.append({"t": "bars", "caption": f"图 {s['title']} 知晓率与支持率",
@@ -126,8 +130,8 @@ def _annex(d: dict) -> list[dict]:
     return blocks
 
 
-def generated(assessment, d: dict, evaluation: dict) -> dict[str, list[dict]]:
-    return {"process": _process(d), "survey": _survey(d), "hearings": _hearings(d), "risks": _risks(d),
+def generated(assessment, d: dict, evaluation: dict, households: int | None = None) -> dict[str, list[dict]]:
+    return {"process": _process(d), "survey": _survey(d, households), "hearings": _hearings(d), "risks": _risks(d),
             "level": _level(assessment, evaluation), "conclusion": _conclusion(assessment),
             "measures": _measures(d), "emergency": _emergency(assessment), "annex": _annex(d)}
 
@@ -139,7 +143,7 @@ def build(matter, assessment, *, before_number: int | None = None) -> dict:
     d = live.gather(matter, before_number)
     evaluation = levels.evaluate(matter)
     flds = live.fields(matter, d, assessment)
-    gen = generated(assessment, d, evaluation)
+    gen = generated(assessment, d, evaluation, matter.est_households)
     short = matter.procedure.value == "simple"
     sections = []
     for key in (SHORT_KEYS if short else narrative.SECTION_KEYS):

@@ -65,6 +65,8 @@ def test_medium_final_needs_second_review(app):
 
 def test_survey_numbers_equal_results_page(app, client):
     w = assessed_world()
+    w["matter"].est_households = 40
+    db.session.commit()
     _a, v = submitted(w)
     login(client, w["organiser"])
     page = client.get(f"/staff/surveys/{w['survey'].id}/results.json").get_json()
@@ -80,6 +82,7 @@ def test_survey_numbers_equal_results_page(app, client):
         assert by_group[f"距离：{row['label']}"] == f"{row['percent']}%"
     html = client.get(f"/staff/reports/{v.id}").get_data(as_text=True)
     assert "知晓率为75.0%，支持率为50.0%" in html
+    assert "参与度：回收问卷 8 份，涉及约 40 户，问卷覆盖率 20.0%。" in html
 
 
 def test_docx_layout_headings_and_register(app):
