@@ -192,6 +192,21 @@ def version_download(version_id: int, fmt: str):
         "Content-Disposition": f"attachment; filename=report-{v.matter_id}-v{v.number}.{fmt}"})
 
 
+@bp.route("/reports/<int:version_id>/render", methods=["POST"])
+def version_render(version_id: int):
+    from consult.reports import jobs
+
+    v = _version(version_id)
+    try:
+        job = jobs.start_render(v, actor=current_user, fmt=request.form.get("format", ""))
+    except services.AssessmentError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("reports.version_view", version_id=v.id)), 303
+    commit()  # runs the job (in this process without Redis; RQ with it)
+    return redirect(url_for("jobs.status", job_id=job.id))
+
+
 @bp.route("/matters/<int:matter_id>/report/compare")
 def report_compare(matter_id: int):
     matter = _matter(matter_id)

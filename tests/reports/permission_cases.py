@@ -17,7 +17,18 @@ def _assessed(w):
     return f"/staff/matters/{w['matter'].id}/assessment/reassess"
 
 
+def _version(w):
+    from consult.reports.models import Stage
+
+    a = services.ensure_assessment(w["matter"], actor=w["assessor"])
+    v = services.save_version(a, actor=w["assessor"], now=utcnow(), stage=Stage.DRAFT)
+    db.session.commit()
+    return f"/staff/reports/{v.id}/render"
+
+
 CASES = [
+    Case("reports.version_render", _version, frozenset({"organiser", "assessor", "admin"}),
+         data=lambda w: {"format": "docx"}),
     Case("reports.assessment_level", lambda w: f"/staff/matters/{w['matter'].id}/assessment/level", ANALYSE,
          data=lambda w: {"level": "low", "outcome": "implement", "reason": "", "conditions": ""}),
     Case("reports.assessment_reassess", _assessed, ANALYSE, data=lambda w: {"reason": "措施已落实"}),

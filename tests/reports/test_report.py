@@ -162,3 +162,20 @@ def test_version_pages(app, client):
     login(client, w["other"])
     assert client.get(f"/staff/reports/{v.id}").status_code == 403
     assert db.session.scalar(db.select(db.func.count()).select_from(ReportVersion)) == 1
+
+
+def test_render_as_tracked_job(app, client):
+    from consult.jobs.models import JobRun
+
+    w = assessed_world(survey=False)
+    _a, v = submitted(w)
+    login(client, w["assessor"])
+    resp = client.post(f"/staff/reports/{v.id}/render", data={"format": "pdf"})
+    assert resp.status_code == 302 and "/jobs/" in resp.headers["Location"]
+    job = db.session.scalars(db.select(JobRun)).one()
+    assert job.kind == "report.render" and job.result_name == f"report-{w['matter'].id}-v1.pdf"
+    assert job.done == job.total == 1
+    download = client.get(resp.headers["Location"].rstrip("/") + "/download")
+    assert download.status_code == 200 and download.data[:5] == b"%PDF-"
+    resp = client.post(f"/staff/reports/{v.id}/render", data={"format": "exe"})
+    assert resp.status_code == 303 and db.session.scalar(db.select(db.func.count()).select_from(JobRun)) == 1
