@@ -115,14 +115,14 @@ MODEL_MODULES = (
     "consult.audit.models", "consult.auth.models", "consult.matters.models",
     "consult.messaging.models", "consult.notices.models", "consult.surveys.models",
     "consult.hearings.models", "consult.analysis.models", "consult.register.models",
-    "consult.jobs.models",
+    "consult.jobs.models", "consult.reports.models", "consult.review.models",
 )
 VIEW_MODULES = (
     "consult.notices.views", "consult.auth.views", "consult.matters.views",
     "consult.notices.staff_views", "consult.surveys.views", "consult.surveys.staff_views",
     "consult.hearings.views", "consult.hearings.staff_views", "consult.analysis.views",
     "consult.analysis.point_views", "consult.analysis.pool_views", "consult.analysis.api_views",
-    "consult.jobs.views",
+    "consult.jobs.views", "consult.reports.views", "consult.review.views", "consult.review.expert_views",
 )
 
 

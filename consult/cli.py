@@ -173,6 +173,19 @@ def matters_command(as_json: bool) -> None:
                    f"新增 {new:>5}  风险点 {r['points']:>3}  {r['title']}")
 
 
+@click.command("report")
+@click.argument("matter_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["html", "docx", "pdf"]), default="pdf", show_default=True)
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, writable=True), required=True)
+@click.option("--version", "number", type=int, default=None, help="版本号（默认：最新版本）")
+@with_appcontext
+def report(matter_id: int, fmt: str, output: str, number: int | None) -> None:
+    """Render a saved report version of a matter to HTML, DOCX or PDF."""
+    from consult.reports.cli import render_to_file
+
+    click.echo(render_to_file(matter_id, fmt, output, number))
+
+
 def register(app: Flask) -> None:
-    for command in (create_admin, seed_demo_command, demo, worker, purge, daily, analyse, matters_command):
+    for command in (create_admin, seed_demo_command, demo, worker, purge, daily, analyse, matters_command, report):
         app.cli.add_command(command)

@@ -60,6 +60,19 @@ def creates_matter(actor, organisation) -> bool:
     return _organiser_of(actor, organisation.id)
 
 
+def supervises_matter(actor, obj) -> bool:
+    """政法委 / 维稳办 staff: the filed reports of the organisations they supervise."""
+    matter = _matter_of(obj)
+    return (matter is not None and _is_staff(actor) and actor.role == Role.SUPERVISOR
+            and matter.organisation_id in {o.id for o in actor.supervised})
+
+
+def reviews_version(actor, assignment) -> bool:
+    """The expert an assignment (one report version sent for review) belongs to."""
+    return (_is_staff(actor) and actor.role == Role.EXPERT and assignment is not None
+            and assignment.expert is not None and assignment.expert.user_id == actor.id)
+
+
 def anyone(actor, obj=None) -> bool:
     return True
 
@@ -72,6 +85,9 @@ RULES: dict[str, Rule] = {
     "matter.audit": views_matter,
     "matter.personal_data": lambda a, o: manages_matter(a, o) or is_admin(a),
     "matter.analyse": lambda a, o: assesses_matter(a, o) or manages_matter(a, o),
+    "matter.decide": manages_matter,  # the responsible body records its decision and files
+    "filing.receive": supervises_matter,
+    "review.take": reviews_version,
     "resident.submit": anyone,
 }
 

@@ -8,9 +8,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-ROLES = ("anonymous", "resident", "other_organiser", "organiser", "assessor", "admin")
+ROLES = ("anonymous", "resident", "other_organiser", "organiser", "assessor", "admin", "expert", "supervisor")
 STAFF_MANAGERS = frozenset({"organiser"})
 EVERYONE = frozenset(ROLES)
+
+
+def add_outside_roles(w: dict) -> dict:
+    """An expert (in the expert library, with an account) and a supervisor of the world's organisation."""
+    from consult.auth.models import Role
+    from consult.extensions import db
+    from consult.review.models import Expert
+    from tests import factories
+
+    w["expert"] = factories.user(Role.EXPERT, username="expert")
+    w["expert_entry"] = Expert(name="王专家", field="环境", organisation="某大学", user_id=w["expert"].id)
+    w["supervisor"] = factories.user(Role.SUPERVISOR, username="supervisor")
+    w["supervisor"].supervised = [w["org"]]
+    db.session.add(w["expert_entry"])
+    db.session.commit()
+    return w
 
 
 @dataclass

@@ -12,7 +12,7 @@ import pytest
 
 from tests import factories
 from tests.conftest import login
-from tests.permission_support import ROLES, Case
+from tests.permission_support import ROLES, Case, add_outside_roles
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -50,7 +50,7 @@ def _client_for(role: str, client, w):
 @pytest.mark.parametrize("endpoint", sorted(CASES))
 def test_access(client, endpoint, role):
     case = CASES[endpoint]
-    w = factories.world()
+    w = add_outside_roles(factories.world())
     _client_for(role, client, w)
     url = case.url(w)
     resp = client.open(url, method=case.method, data=case.data(w))
@@ -67,7 +67,7 @@ def test_access(client, endpoint, role):
 def test_csrf_token_required(client, csrf, endpoint):
     """Without the CSRF token every state-changing request is refused before it acts."""
     case = CASES[endpoint]
-    w = factories.world()
+    w = add_outside_roles(factories.world())
     role = next(iter(sorted(case.allowed)))
     _client_for(role if role != "resident" else "anonymous", client, w)
     resp = client.open(case.url(w), method=case.method, data=case.data(w))

@@ -18,12 +18,23 @@ class Role(enum.Enum):
     ADMIN = "admin"
     ORGANISER = "organiser"
     ASSESSOR = "assessor"
+    EXPERT = "expert"          # reviewer from the expert library: sees only versions sent to them
+    SUPERVISOR = "supervisor"  # 政法委 / 维稳办: reads and acknowledges filed reports of supervised organisations
 
 
-ROLE_LABELS = {Role.ADMIN: _l("系统管理员"), Role.ORGANISER: _l("组织者"), Role.ASSESSOR: _l("评估人员")}
+ROLE_LABELS = {Role.ADMIN: _l("系统管理员"), Role.ORGANISER: _l("组织者"), Role.ASSESSOR: _l("评估人员"),
+               Role.EXPERT: _l("评审专家"), Role.SUPERVISOR: _l("备案审查（政法委）")}
 
 memberships = Table(
     "memberships",
+    db.Model.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True),
+)
+
+# supervisor (政法委 / 维稳办 staff) ↔ organisations whose filed reports it receives
+supervisions = Table(
+    "supervisions",
     db.Model.metadata,
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True),
@@ -56,6 +67,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     organisations: Mapped[list[Organisation]] = relationship(
         secondary=memberships, back_populates="members", lazy="selectin"
     )
+    supervised: Mapped[list[Organisation]] = relationship(secondary=supervisions, lazy="selectin")
 
     @property
     def is_active(self) -> bool:  # Flask-Login: disabled accounts cannot log in

@@ -1,0 +1,1 @@
+"""The assessment: matter risk level, outcome, report versions and their renderers."""
