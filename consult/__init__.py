@@ -167,10 +167,12 @@ def _register_errors(app: Flask) -> None:
         from flask_babel import gettext
 
         title, text = (gettext(t) for t in ERROR_TEXT.get(code, ERROR_TEXT[500]))
-        kept = {k: v for k, v in request.form.items() if k not in {"csrf_token", "website"} and v} \
-            if request.method == "POST" and code in (400, 429) else {}
+        from consult.ratelimits import kept_fields, way_back
+
+        kept = kept_fields(request.form) if request.method == "POST" and code in (400, 429) else []
+        back = way_back() if request.method == "POST" and code in (400, 429) else None
         return render_template("errors/error.html", code=code, title=title, text=detail or text,
-                               kept=kept), code
+                               kept=kept, back=back), code
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):

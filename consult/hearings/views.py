@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from consult.crypto import decrypt, encrypt, mask_name, mask_phone
 from consult.extensions import db, limiter
+from consult.ratelimits import only_accepted
 from consult.hearings import drawing, minutes, registration, rules
 from consult.hearings.common import HearingError
 from consult.hearings.forms import LookupForm, PhoneForm, registration_form
@@ -89,7 +90,7 @@ def _render_phone(m, form, status=200):
 
 
 @bp.route("/<int:meeting_id>/register", methods=["GET", "POST"])
-@limiter.limit(_sms_limit, methods=["POST"])
+@limiter.limit(_sms_limit, methods=["POST"], deduct_when=only_accepted)
 def register_phone(meeting_id: int):
     m = _public_meeting_or_404(meeting_id)
     form = PhoneForm()
@@ -125,7 +126,7 @@ def _render_form(m, form, phone, status=200):
 
 
 @bp.route("/<int:meeting_id>/register/details", methods=["GET", "POST"])
-@limiter.limit(_register_limit, methods=["POST"])
+@limiter.limit(_register_limit, methods=["POST"], deduct_when=only_accepted)
 def register_details(meeting_id: int):
     m = _public_meeting_or_404(meeting_id)
     code_row, phone = _pending(m)

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from consult import receipts
 from consult.extensions import db, limiter
+from consult.ratelimits import only_accepted
 from consult.jobs import commit
 from consult.matters.models import KIND_LABELS, MatterKind
 from consult.models import utcnow
@@ -64,7 +65,7 @@ def detail(notice_id: int):
 
 
 @bp.route("/notices/<int:notice_id>/comments", methods=["POST"])
-@limiter.limit(_comment_limit)
+@limiter.limit(_comment_limit, deduct_when=only_accepted)
 def comment(notice_id: int):
     notice = _public_notice_or_404(notice_id)
     form = CommentForm()

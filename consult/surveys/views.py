@@ -9,6 +9,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from consult.extensions import db, limiter
+from consult.ratelimits import only_accepted
 from consult.forms import MOBILE_RE, normalise_mobile
 from consult.jobs import commit
 from consult.models import utcnow
@@ -129,7 +130,7 @@ def _page(spec, data, page, errors=None, status=200):
 
 
 @bp.route("/<int:survey_id>/fill", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"])
+@limiter.limit(_limit, methods=["POST"], deduct_when=only_accepted)
 def fill(survey_id: int):
     if request.method == "POST":  # the cached structure; the INSERT refuses a stale one
         for cached in (True, False):
