@@ -133,5 +133,5 @@ def _demo_survey(matter, notice, organiser, d: dict, now) -> None:
 
     survey = create_survey(matter, actor=organiser, title=d["title"], intro=d["intro"], opens_at=notice.starts_at,
                            closes_at=notice.ends_at, mode="open", notice=notice)
-    insert_standard(survey, actor=organiser)
+    insert_standard(survey, actor=organiser, variant="siting")  # a garbage transfer station
     publish_survey(survey, actor=organiser, now=now)

@@ -14,7 +14,7 @@ from consult.surveys.models import (SCALE5_LABELS, Option, Question, QuestionKin
                                     Section, Survey)
 from consult.surveys.facts import refresh_facts
 from consult.surveys.spec import definitions_of
-from consult.surveys.standard import DEFINITIONS, OTHER, STANDARD
+from consult.surveys.standard import DEFINITIONS, OTHER, VARIANTS
 
 MAX_OPTIONS = 40
 
@@ -288,11 +288,14 @@ def set_targets(survey: Survey, *, actor, targets: dict[int, int | None]) -> Sur
     return survey
 
 
-def insert_standard(survey: Survey, *, actor) -> list[Section]:
-    """Append the standard 稳评 questionnaire and preset the 知晓率/支持率 definitions."""
+def insert_standard(survey: Survey, *, actor, variant: str = "expropriation") -> list[Section]:
+    """Append the standard 稳评 questionnaire in one of its variants (see standard.VARIANTS) and
+    preset the 知晓率/支持率 definitions."""
     require(actor, "matter.manage", survey)
+    if variant not in VARIANTS:
+        raise SurveyError("请选择标准问卷的类型。", "variant")
     sections, by_code = [], {}
-    for title, description, specs in STANDARD:
+    for title, description, specs in VARIANTS[variant]:
         section = add_section(survey, actor=actor, title=title, description=description)
         sections.append(section)
         for spec in specs:
@@ -312,7 +315,7 @@ def insert_standard(survey: Survey, *, actor) -> list[Section]:
     _preset_definitions(survey, by_code)
     db.session.flush()
     refresh_facts(survey, fact_questions)
-    _audit(actor, "survey.insert_standard", survey, survey, after={"questions": len(by_code)})
+    _audit(actor, "survey.insert_standard", survey, survey, after={"variant": variant, "questions": len(by_code)})
     return sections
 
 
@@ -323,4 +326,5 @@ def _preset_definitions(survey: Survey, by_code: dict[str, Question]) -> None:
         setattr(survey, f"{name}_question_id", q.id)
         setattr(survey, f"{name}_option_ids", [o.id for o in q.options if o.code in opt_codes])
     survey.group_question_id = by_code[DEFINITIONS["group"]].id
-    survey.distance_question_id = by_code[DEFINITIONS["distance"]].id
+    distance = by_code.get(DEFINITIONS["distance"])  # policy and reform variants have no site
+    survey.distance_question_id = distance.id if distance else None

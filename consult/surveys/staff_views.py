@@ -17,6 +17,7 @@ from consult.surveys.builder import SurveyError
 from consult.surveys.forms import EntryMetaForm, ImportForm, InvitationForm, QuestionForm, SectionForm, SurveyForm
 from consult.surveys.models import Channel, InvitationCode, Question, Section, Survey
 from consult.surveys.spec import load_spec
+from consult.surveys.standard import VARIANT_LABELS, default_variant
 from consult.timeutil import local_to_utc, to_local
 
 bp = Blueprint("surveys_staff", __name__, url_prefix="/staff")
@@ -59,14 +60,15 @@ def survey_new(matter_id: int):
         try:
             survey = builder.create_survey(matter, actor=current_user, **_survey_values(form, matter))
             if request.form.get("standard"):
-                questions.insert_standard(survey, actor=current_user)
+                questions.insert_standard(survey, actor=current_user, variant=request.form.get("variant", ""))
         except SurveyError as exc:
             _fail(form, exc, "title")
         else:
             commit()
             flash("问卷已创建（草稿）。", "success")
             return redirect(url_for("surveys_staff.survey_edit", survey_id=survey.id))
-    return render_template("surveys/staff_new.html", form=form, matter=matter), 422 if form.errors else 200
+    return render_template("surveys/staff_new.html", form=form, matter=matter,
+                           variant=request.form.get("variant") or default_variant(matter), variants=VARIANT_LABELS), 422 if form.errors else 200
 
 
 def _builder(survey: Survey, *, form=None, section_form=None, question_form=None, status=200):
@@ -76,7 +78,8 @@ def _builder(survey: Survey, *, form=None, section_form=None, question_form=None
         form=form or _survey_form(survey.matter, survey), section_form=section_form or SectionForm(formdata=None),
         question_form=question_form or QuestionForm(formdata=None), invite_form=InvitationForm(formdata=None),
         invites=responses.invitation_counts(survey), answered=builder.has_answers(survey),
-        order=questions.question_order(survey)), status
+        order=questions.question_order(survey), variant=default_variant(survey.matter),
+        variants=VARIANT_LABELS), status
 
 
 @bp.route("/surveys/<int:survey_id>", methods=["GET", "POST"])
@@ -123,7 +126,8 @@ def survey_close(survey_id: int):
 
 @bp.route("/surveys/<int:survey_id>/standard", methods=["POST"])
 def survey_standard(survey_id: int):
-    return _action(survey_id, lambda s: questions.insert_standard(s, actor=current_user),
+    variant = request.form.get("variant", "")
+    return _action(survey_id, lambda s: questions.insert_standard(s, actor=current_user, variant=variant),
                    "已插入标准稳评问卷，并预设知晓率、支持率口径。可继续修改。")
 
 
