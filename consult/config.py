@@ -42,6 +42,7 @@ DEFAULTS: dict[str, Any] = {
     "LOG_LEVEL": "INFO",
     "HEARING_PUBLISH_LEAD_DAYS": 10,  # a meeting is published at least this long before it
     "HEARING_REGISTRATION_LEAD_DAYS": 3,  # registration closes at least this long before it
+    "HEARING_DRAW_DELAY_HOURS": 24,  # the seed is public this long before the draw may run
     "HEARING_RATE_LIMIT_SMS": "5 per minute;30 per day",
     "HEARING_RATE_LIMIT_REGISTER": "10 per minute;60 per day",
     "SESSION_COOKIE_SECURE": False,

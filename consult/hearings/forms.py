@@ -46,8 +46,13 @@ class ReasonForm(FlaskForm):
 
 
 class SeedForm(FlaskForm):
-    """No fields: the seed is generated at publication, after the entrants are frozen, so nobody
-    (the organiser included) can try seeds against the known entrants before publishing one."""
+    """No seed field: the seed is generated at publication, after the entrants are frozen, so nobody
+    (the organiser included) can try seeds against the known entrants before publishing one.
+    Closing registration before the advertised time needs a reason, shown publicly."""
+
+    early_reason = _area(_l("提前截止报名的理由（将在会议页面公开）"), 1000)
+    confirm = BooleanField(_l("我确认：公布种子后报名立即截止，种子和名单不能更改"),
+                           validators=[InputRequired(_l("请勾选确认。"))])
 
 
 class OfficialForm(FlaskForm):

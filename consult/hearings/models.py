@@ -279,6 +279,7 @@ class Draw(db.Model):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("hearing_meetings.id", ondelete="CASCADE"), unique=True)
     seed: Mapped[str] = mapped_column(String(100))
     seed_published_at: Mapped[datetime]
+    early_close_reason: Mapped[Optional[str]] = mapped_column(Text)  # shown publicly when closed early
     entrants: Mapped[list] = mapped_column(JSON)  # [{public_id, category, priority}] at publication
     entrants_hash: Mapped[str] = mapped_column(String(64))
     algorithm: Mapped[str] = mapped_column(String(40))

@@ -63,8 +63,10 @@ def _public_meeting_or_404(meeting_id: int) -> Meeting:
 @bp.route("/<int:meeting_id>")
 def meeting(meeting_id: int):
     m = _public_meeting_or_404(meeting_id)
+    draw = drawing.draw_of(m)
     return render_template(
-        "hearings/public.html", m=m, now=utcnow(), draw=drawing.draw_of(m), rule_lines=rules.plain_rule_text(m),
+        "hearings/public.html", m=m, now=utcnow(), draw=draw, draw_not_before=drawing.draw_not_before(m, draw),
+        rule_lines=rules.plain_rule_text(m),
         left=registration.seats_left(m), registered=registration.registered_counts(m),
         points=minutes.points_of(m) if m.status == MeetingStatus.HELD else [], is_first_come=m.allocation.value == "first_come")
 
@@ -183,8 +185,9 @@ def _reg_or_404(code: str):
 @bp.route("/r/<code>")
 def receipt(code: str):
     reg = _reg_or_404(code)
+    draw = drawing.draw_of(reg.meeting)
     return render_template("hearings/receipt.html", reg=reg, m=reg.meeting, is_new=request.args.get("new") == "1",
-                           now=utcnow())
+                           now=utcnow(), draw=draw, draw_not_before=drawing.draw_not_before(reg.meeting, draw))
 
 
 @bp.route("/r/<code>/ticket")
