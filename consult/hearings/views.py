@@ -13,7 +13,7 @@ from consult.extensions import db, limiter
 from consult.ratelimits import only_accepted
 from consult.hearings import drawing, minutes, registration, rules
 from consult.hearings.common import HearingError
-from consult.hearings.forms import LookupForm, PhoneForm, registration_form
+from consult.hearings.forms import CATEGORY_HINTS, LookupForm, PhoneForm, registration_form
 from consult.hearings.models import HearingStance, Meeting, MeetingStatus, SeatCategory, SmsCode
 from consult.jobs import commit
 from consult.models import utcnow
@@ -123,8 +123,17 @@ def _categories(m: Meeting) -> list[SeatCategory]:
 
 def _render_form(m, form, phone, status=200):
     return render_template("hearings/register_form.html", m=m, form=form, phone=mask_phone(phone),
+                           category_hints=CATEGORY_HINTS,
                            consent_text=registration.CONSENT_TEXT, questions=m.questions or [],
                            left=registration.seats_left(m), now=utcnow()), status
+
+
+def _points_given(form, category) -> bool:
+    """Speakers say what they want to raise; observers (a category outside the shares) need not."""
+    if (form.points.data or "").strip() or (category is not None and not category.counts_in_share):
+        return True
+    form.points.errors = [*form.points.errors, _("请填写发言要点（报名旁听人员可不填）。")]
+    return False
 
 
 @bp.route("/<int:meeting_id>/register/details", methods=["GET", "POST"])
@@ -137,7 +146,11 @@ def register_details(meeting_id: int):
         return redirect(url_for("hearings.register_phone", meeting_id=m.id))
     form = registration_form(m.questions or [])
     form.category.choices = [(str(c.id), c.name) for c in _categories(m)]
-    if not form.validate_on_submit():
+    category = next((c for c in _categories(m) if str(c.id) == form.category.data), None)
+    valid = form.validate_on_submit()
+    if request.method == "POST":
+        valid = _points_given(form, category) and valid
+    if not valid:
         return _render_form(m, form, phone, 422 if form.errors else 200)
     now = utcnow()
     try:
@@ -146,7 +159,6 @@ def register_details(meeting_id: int):
         commit()  # keep the count of wrong tries
         form.code.errors.append(str(exc))
         return _render_form(m, form, phone, 422)
-    category = next((c for c in _categories(m) if str(c.id) == form.category.data), None)
     try:
         if category is None:
             raise HearingError(_("请选择可报名的类别。"), "category")
