@@ -194,10 +194,10 @@ def _register_errors(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from consult.timeutil import format_local
+    from consult.timeutil import format_local, format_local_date, unbreakable
 
-    app.jinja_env.filters["localtime"] = format_local
-    app.jinja_env.filters["localdate"] = lambda v: format_local(v, "%Y年%m月%d日")
+    app.jinja_env.filters["localtime"] = lambda v, fmt=None: unbreakable(format_local(v, fmt))
+    app.jinja_env.filters["localdate"] = lambda v: unbreakable(format_local_date(v))
 
     @app.template_global()
     def endpoint_exists(name: str) -> bool:

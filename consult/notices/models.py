@@ -93,14 +93,17 @@ class Attachment(db.Model):
         return f"{self.size / 1024:.0f} KB" if self.size < 1024 * 1024 else f"{self.size / 1048576:.1f} MB"
 
 
-class Stance(enum.Enum):
+class Stance(enum.Enum):  # in the order of the scale
     SUPPORT = "support"
-    OPPOSE = "oppose"
     CONDITIONAL = "conditional"
     OTHER = "other"
+    OPPOSE = "oppose"
 
 
-STANCE_LABELS = {Stance.SUPPORT: _l("支持"), Stance.OPPOSE: _l("反对"), Stance.CONDITIONAL: _l("有条件支持"), Stance.OTHER: _l("其他")}
+# One stance scale for every voice (comments, hearings, the questionnaire's support question mapped
+# onto it), in this order wherever residents choose or read a stance.
+STANCE_LABELS = {Stance.SUPPORT: _l("支持"), Stance.CONDITIONAL: _l("有条件支持"), Stance.OTHER: _l("中立或其他"),
+                 Stance.OPPOSE: _l("反对")}
 
 
 class CommentStatus(enum.Enum):

@@ -11,7 +11,7 @@ from consult.audit.services import record
 from consult.extensions import db
 from consult.jobs import commit
 from consult.permissions import can, require
-from consult.surveys import exports, results, sheets
+from consult.surveys import exports, results, sheets, texts
 from consult.surveys.builder import SurveyError
 from consult.surveys.models import Survey
 from consult.surveys.spec import load_spec
@@ -45,6 +45,7 @@ def survey_results(survey_id: int):
     return render_template("surveys/staff_results.html", survey=survey, matter=survey.matter, spec=spec, ct=ct,
                            x=q1, y=q2, choice_qs=choice_qs, can_personal=can(current_user, "matter.personal_data", survey),
                            direct_export=data["totals"]["total"] <= exports.EXPORT_DIRECT_MAX,
+                           stance_map=texts.stance_mapping(spec),
                            **data)
 
 
