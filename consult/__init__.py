@@ -209,6 +209,10 @@ def _register_template_helpers(app: Flask) -> None:
 
         return {"stance_labels": STANCE_LABELS, "comment_status_labels": COMMENT_STATUS_LABELS}
 
+    from consult import ui
+
+    ui.install(app)
+
     @app.after_request
     def security_headers(resp):
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
