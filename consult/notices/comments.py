@@ -79,11 +79,21 @@ def find_by_receipt(code: str) -> Comment | None:
     return db.session.scalar(select(Comment).where(Comment.receipt_code == code))
 
 
-def public_comments(notice: Notice, *, limit: int = 100) -> list[Comment]:
+PUBLIC_PAGE_SIZE = 10
+
+
+def public_comments(notice: Notice, *, page: int = 1, per_page: int = PUBLIC_PAGE_SIZE) -> list[Comment]:
     stmt = (select(Comment)
             .where(Comment.matter_id == notice.matter_id, Comment.status == CommentStatus.PUBLISHED)
-            .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit))
+            .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(per_page).offset((page - 1) * per_page))
     return list(db.session.scalars(stmt))
+
+
+def adoption_counts(matter_id: int) -> dict[str, int]:
+    """How the published comments were answered: adopted / partly / not_adopted / unanswered."""
+    rows = db.session.execute(select(Comment.adoption, func.count()).where(
+        Comment.matter_id == matter_id, Comment.status == CommentStatus.PUBLISHED).group_by(Comment.adoption)).all()
+    return {(a.value if a else "unanswered"): n for a, n in rows}
 
 
 def stance_counts(matter_id: int, *, published_only: bool = True) -> dict[Stance, int]:

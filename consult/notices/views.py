@@ -51,10 +51,13 @@ def _public_notice_or_404(notice_id: int) -> Notice:
 
 def _render_notice(notice: Notice, form: CommentForm, status: int = 200):
     now = utcnow()
+    counts = comment_services.stance_counts(notice.matter_id)
+    pages = max(1, -(-sum(counts.values()) // comment_services.PUBLIC_PAGE_SIZE))
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
     return render_template(
-        "notices/detail.html", notice=notice, form=form, now=now,
-        comments=comment_services.public_comments(notice),
-        counts=comment_services.stance_counts(notice.matter_id), Stance=Stance,
+        "notices/detail.html", notice=notice, form=form, now=now, page=page, pages=pages,
+        comments=comment_services.public_comments(notice, page=page), counts=counts, Stance=Stance,
+        adoption=comment_services.adoption_counts(notice.matter_id) if notice.state(now) == "closed" else None,
         consent_text=comment_services.CONSENT_TEXT,
     ), status
 
