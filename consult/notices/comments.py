@@ -122,6 +122,7 @@ def moderate_comment(comment: Comment, *, actor, publish: bool, reason: str | No
     comment.moderated_at = now
     record(actor=actor, action="comment.moderate", obj=comment, matter_id=comment.matter_id,
            before=before, after=snapshot(comment, ("status", "moderation_reason")))
+    notify_reply(comment, now=now)
     return comment
 
 
@@ -136,7 +137,27 @@ def reply_comment(comment: Comment, *, actor, reply: str, adoption: Adoption,
     comment.replied_at, comment.replied_by_id = now, actor.id
     record(actor=actor, action="comment.reply", obj=comment, matter_id=comment.matter_id,
            before=before, after=snapshot(comment, REPLY_FIELDS))
+    notify_reply(comment, now=now)
     return comment
+
+
+REPLY_SMS = "您在“{title}”公示中提交的意见已获答复。请凭回执码 {code} 在本平台“查询回执”中查看。"
+
+
+def notify_reply(comment: Comment, *, now: datetime) -> bool:
+    """Text a commenter who left a phone once their comment's reply is public (sent after the commit)."""
+    from consult.messaging.services import queue_sms
+
+    if (comment.reply is None or comment.status != CommentStatus.PUBLISHED or comment.reply_notified_at
+            or not comment.phone_enc):
+        return False
+    phone = decrypt(comment.phone_enc)
+    if not phone:
+        return False
+    queue_sms(phone, REPLY_SMS.format(title=comment.notice.title, code=comment.receipt_display),
+              purpose="comment.reply")
+    comment.reply_notified_at = now
+    return True
 
 
 def reveal_phone(comment: Comment, *, actor) -> str | None:

@@ -157,6 +157,7 @@ class Comment(db.Model):
     adoption_reason: Mapped[Optional[str]] = mapped_column(Text)
     replied_at: Mapped[Optional[datetime]]
     replied_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    reply_notified_at: Mapped[Optional[datetime]]  # SMS "your comment has a reply" queued
     personal_data_purged_at: Mapped[Optional[datetime]]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
