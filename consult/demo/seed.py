@@ -84,7 +84,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
     matter = create_matter(actor=organiser, organisation=org, **_matter_values(data["matter"]))
     set_assessors(matter, [assessor], actor=organiser)
     notice = notice_services.create_notice(
-        matter, actor=organiser, title=data["notice"]["title"], body_html=data["notice"]["body_html"],
+        matter, actor=organiser, title=data["notice"]["title"], body=data["notice"]["body_html"],
         starts_at=now - timedelta(days=3), ends_at=now + timedelta(days=12), short_period_reason=None)
     _attachments(notice, organiser)
     notice_services.publish_notice(notice, actor=organiser, now=now - timedelta(days=3))
@@ -105,7 +105,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
         d = data[key]
         owner = hr_organiser if key == "closed_matter" else organiser
         m = create_matter(actor=owner, organisation=owner.organisations[0], **_matter_values(d))
-        n = notice_services.create_notice(m, actor=owner, title=d["notice_title"], body_html=d["notice_body"],
+        n = notice_services.create_notice(m, actor=owner, title=d["notice_title"], body=d["notice_body"],
                                           starts_at=now + timedelta(days=start), ends_at=now + timedelta(days=end),
                                           short_period_reason=None)
         # published on its start day (for the closed one, that was in the past)

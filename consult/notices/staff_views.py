@@ -9,6 +9,7 @@ from consult.matters.models import Matter
 from consult.models import utcnow
 from consult.notices import comments as comment_services
 from consult.notices import services
+from consult.notices.markup import render_markdown
 from consult.notices.forms import ModerateForm, NoticeForm, ReplyForm, WithdrawForm
 from consult.notices.models import Adoption, Attachment, Comment, CommentStatus, Notice
 from consult.permissions import can, require
@@ -25,7 +26,7 @@ def _staff_only():
 
 def _notice_values(form: NoticeForm) -> dict:
     return {
-        "title": form.title.data, "body_html": form.body_html.data,
+        "title": form.title.data, "body": form.body.data,
         "starts_at": local_to_utc(form.starts_at.data), "ends_at": local_to_utc(form.ends_at.data),
         "short_period_reason": form.short_period_reason.data or None,
     }
@@ -55,11 +56,23 @@ def notice_new(matter_id: int):
     matter = db.get_or_404(Matter, matter_id)
     require(current_user, "matter.manage", matter)
     form = NoticeForm()
+    if _previewing():
+        return _render_form(form, matter, None)
     if form.validate_on_submit() and (notice := _save_notice(form, matter, None)):
         flash(_("公示已保存为草稿，核对后请点击“发布”。"), "success")
         return redirect(url_for("notices_staff.notice_edit", notice_id=notice.id))
-    return render_template("notices/staff_form.html", form=form, matter=matter, notice=None), (
-        422 if form.errors else 200)
+    return _render_form(form, matter, None)
+
+
+def _previewing() -> bool:
+    return request.method == "POST" and request.form.get("action") == "preview"
+
+
+def _render_form(form: NoticeForm, matter: Matter, notice: Notice | None):
+    """The editor; "预览" shows the body as residents will see it, without saving."""
+    preview = render_markdown(form.body.data or "") if _previewing() else None
+    return render_template("notices/staff_form.html", form=form, matter=matter, notice=notice, preview=preview,
+                           withdraw_form=WithdrawForm(), now=utcnow()), 422 if form.errors else 200
 
 
 @bp.route("/notices/<int:notice_id>/edit", methods=["GET", "POST"])
@@ -68,13 +81,14 @@ def notice_edit(notice_id: int):
     require(current_user, "matter.manage", notice)
     form = NoticeForm(obj=notice)
     if request.method == "GET":
+        form.body.data = notice.body_md
         form.starts_at.data = to_local(notice.starts_at).replace(tzinfo=None)
         form.ends_at.data = to_local(notice.ends_at).replace(tzinfo=None)
-    if form.validate_on_submit() and _save_notice(form, notice.matter, notice):
-        flash(_("公示已保存。"), "success")
+    if not _previewing() and form.validate_on_submit() and _save_notice(form, notice.matter, notice):
+        flash(_("公示已保存。") if not notice.is_published else _("公示已保存。公众页面会显示本次修改的时间和内容。"),
+              "success")
         return redirect(url_for("notices_staff.notice_edit", notice_id=notice.id))
-    return render_template("notices/staff_form.html", form=form, matter=notice.matter, notice=notice,
-                           withdraw_form=WithdrawForm(), now=utcnow()), 422 if form.errors else 200
+    return _render_form(form, notice.matter, notice)
 
 
 @bp.route("/notices/<int:notice_id>/publish", methods=["POST"])

@@ -24,7 +24,7 @@ def _attachment(w):
 
 
 def _notice_form(w):
-    return {"title": "新标题", "body_html": "<p>正文</p>", "starts_at": "2030-01-01T09:00",
+    return {"title": "新标题", "body": "<p>正文</p>", "starts_at": "2030-01-01T09:00",
             "ends_at": "2030-02-01T09:00"}
 
 
