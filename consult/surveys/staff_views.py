@@ -71,12 +71,23 @@ def survey_new(matter_id: int):
                            variant=request.form.get("variant") or default_variant(matter), variants=VARIANT_LABELS), 422 if form.errors else 200
 
 
-def _builder(survey: Survey, *, form=None, section_form=None, question_form=None, status=200):
+def _question_form(section_id: int) -> QuestionForm:
+    """Each section's add form has its own field names (ids must be unique on the page); a post
+    without the prefix (API clients, older pages) is read as before."""
+    prefix = f"s{section_id}"
+    return QuestionForm(prefix=prefix) if any(k.startswith(prefix + "-") for k in request.form) else QuestionForm()
+
+
+def _builder(survey: Survey, *, form=None, section_form=None, question_form=None, section_id=None, status=200):
     now = utcnow()
+    section_form = section_form or SectionForm(formdata=None)
+    for f in section_form:  # the settings form above also has a "title"; ids must be unique
+        f.id = f"section-{f.name}"
     return render_template(
         "surveys/staff_builder.html", survey=survey, matter=survey.matter, now=now,
-        form=form or _survey_form(survey.matter, survey), section_form=section_form or SectionForm(formdata=None),
-        question_form=question_form or QuestionForm(formdata=None), invite_form=InvitationForm(formdata=None),
+        form=form or _survey_form(survey.matter, survey), section_form=section_form,
+        question_form=question_form, question_section_id=section_id,
+        new_question_form=lambda sid: QuestionForm(formdata=None, prefix=f"s{sid}"), invite_form=InvitationForm(formdata=None),
         invites=responses.invitation_counts(survey), answered=builder.has_answers(survey),
         order=questions.question_order(survey), variant=default_variant(survey.matter),
         variants=VARIANT_LABELS), status
@@ -179,7 +190,7 @@ def _lines(text: str | None) -> list[str]:
 def question_add(section_id: int):
     section = db.get_or_404(Section, section_id)
     require(current_user, "matter.manage", section)
-    form = QuestionForm()
+    form = _question_form(section.id)
     if form.validate_on_submit():
         try:
             questions.add_question(
@@ -194,7 +205,7 @@ def question_add(section_id: int):
             commit()
             flash("已添加题目。", "success")
             return redirect(url_for("surveys_staff.survey_edit", survey_id=section.survey_id) + "#structure")
-    return _builder(section.survey, question_form=form, status=422)
+    return _builder(section.survey, question_form=form, section_id=section.id, status=422)
 
 
 def _question_action(question_id: int, fn, ok: str):
