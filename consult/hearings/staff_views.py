@@ -328,3 +328,4 @@ def remind(meeting_id: int):
 
 
 from consult.hearings import staff_door  # noqa: E402,F401  (registers the door and minutes pages on bp)
+from consult.hearings import counts as _counts  # noqa: E402,F401  (registers the dashboard figures)

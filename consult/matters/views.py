@@ -6,7 +6,7 @@ from consult.audit.services import entries_for_matter
 from consult.auth.models import Organisation, User
 from consult.extensions import db
 from consult.jobs import commit
-from consult.matters import services
+from consult.matters import counts, services
 from consult.matters.forms import AssessorsForm, MatterForm, StatusForm
 from consult.matters.models import Matter, MatterStatus
 from consult.models import utcnow
@@ -23,8 +23,9 @@ def _staff_only():
 
 @bp.route("/")
 def dashboard():
-    return render_template("matters/dashboard.html", matters=services.visible_matters(current_user),
-                           can_create=can(current_user, "matter.create"))
+    matters = services.visible_matters(current_user)
+    return render_template("matters/dashboard.html", matters=matters, can_create=can(current_user, "matter.create"),
+                           figures=counts.figures([m.id for m in matters], utcnow()))
 
 
 def _matter_form(matter=None) -> MatterForm:
@@ -62,7 +63,8 @@ def detail(matter_id: int):
     return render_template("matters/detail.html", matter=matter, status_form=StatusForm(),
                            assessors_form=assessors_form,
                            can_manage=can(current_user, "matter.manage", matter),
-                           MatterStatus=MatterStatus, now=utcnow())
+                           MatterStatus=MatterStatus, now=utcnow(),
+                           figures=counts.figures([matter.id], utcnow())[matter.id])
 
 
 @bp.route("/matters/<int:matter_id>/edit", methods=["GET", "POST"])

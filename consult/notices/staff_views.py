@@ -204,3 +204,4 @@ def comment_phone(comment_id: int):
     phone = comment_services.reveal_phone(c, actor=current_user)
     commit()
     return render_template("notices/staff_phone.html", c=c, phone=phone)
+from consult.notices import counts as _counts  # noqa: E402,F401  (registers the dashboard figures)

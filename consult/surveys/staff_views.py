@@ -380,3 +380,4 @@ def entry_import(survey_id: int):
 
 
 from consult.surveys import staff_results  # noqa: E402,F401  (adds the results routes to bp)
+from consult.surveys import counts as _counts  # noqa: E402,F401  (registers the dashboard figures)
