@@ -103,10 +103,19 @@ def stance_counts(matter_id: int, *, published_only: bool = True) -> dict[Stance
     return dict(db.session.execute(stmt.group_by(Comment.stance)).all())
 
 
-def staff_comments(matter, *, status: CommentStatus | None = None, unreplied: bool = False) -> list[Comment]:
+def staff_comments(matter, *, status: CommentStatus | None = None, unreplied: bool = False,
+                   stance: Stance | None = None, q: str = "") -> list[Comment]:
+    """The organiser's list: by status, unreplied, stance, and words in the text or the receipt code."""
     stmt = select(Comment).where(Comment.matter_id == matter.id)
     if status:
         stmt = stmt.where(Comment.status == status)
+    if stance:
+        stmt = stmt.where(Comment.stance == stance)
+    if q.strip():
+        term = q.strip()
+        code = normalise_receipt(term)
+        like = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(Comment.body.like(like, escape="\\") | (Comment.receipt_code == code))
     if unreplied:
         stmt = stmt.where(Comment.reply.is_(None), Comment.status != CommentStatus.REJECTED)
     return list(db.session.scalars(stmt.order_by(Comment.created_at.desc(), Comment.id.desc())))

@@ -51,6 +51,11 @@ class ModerateForm(FlaskForm):
     reason = StringField(_l("不予公开的理由"), validators=[Optional(), MaxChars(500), SafeText()])
 
 
+class RedactForm(FlaskForm):
+    words = TextAreaField(_l("要隐去的文字（每行一处）"), validators=[NotBlank(), MaxChars(1000), SafeText()],
+                          description=_l("例如意见中的手机号、姓名或门牌号；公开页面显示为“（已隐去）”，原文保留。"))
+
+
 class ReplyForm(FlaskForm):
     reply = TextAreaField(_l("答复内容"), validators=[NotBlank(), MaxChars(5000), SafeText()])
     adoption = SelectField(_l("采纳情况"), choices=[(k.value, v) for k, v in ADOPTION_LABELS.items()])

@@ -174,6 +174,8 @@ class Comment(db.Model):
     replied_at: Mapped[Optional[datetime]]
     replied_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
     reply_notified_at: Mapped[Optional[datetime]]  # SMS "your comment has a reply" queued
+    body_original: Mapped[Optional[str]] = mapped_column(Text)  # before personal data was redacted
+    redacted_at: Mapped[Optional[datetime]]
     personal_data_purged_at: Mapped[Optional[datetime]]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 

@@ -1,8 +1,9 @@
 """Organiser pages for notices and comments of one matter."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from consult.audit.services import record
 from consult.extensions import db
 from consult.jobs import commit
 from consult.matters.models import Matter
@@ -10,8 +11,9 @@ from consult.models import utcnow
 from consult.notices import comments as comment_services
 from consult.notices import services
 from consult.notices.markup import render_markdown
-from consult.notices.forms import ModerateForm, NoticeForm, ReplyForm, WithdrawForm
-from consult.notices.models import Adoption, Attachment, Comment, CommentStatus, Notice
+from consult.notices import exports, redaction
+from consult.notices.forms import ModerateForm, NoticeForm, RedactForm, ReplyForm, WithdrawForm
+from consult.notices.models import Adoption, Attachment, Comment, CommentStatus, Notice, Stance
 from consult.permissions import can, require
 from consult.timeutil import local_to_utc, to_local
 
@@ -136,16 +138,38 @@ def attachment_delete(attachment_id: int):
     return redirect(url_for("notices_staff.notice_edit", notice_id=notice_id))
 
 
+def _list_filters() -> dict:
+    args = request.args
+    status = args.get("status")
+    stance = args.get("stance")
+    return dict(status=CommentStatus(status) if status in {s.value for s in CommentStatus} else None,
+                unreplied=status == "unreplied", q=args.get("q", "")[:100],
+                stance=Stance(stance) if stance in {s.value for s in Stance} else None)
+
+
 def _render_comments(matter: Matter, *, failed: dict | None = None, code: int = 200):
-    status = request.args.get("status")
-    unreplied = status == "unreplied"
-    status = CommentStatus(status) if status in {s.value for s in CommentStatus} else None
+    filters = _list_filters()
     return render_template(
-        "notices/staff_comments.html", matter=matter, status=status, unreplied=unreplied,
-        comments=comment_services.staff_comments(matter, status=status, unreplied=unreplied),
+        "notices/staff_comments.html", matter=matter, **filters,
+        comments=comment_services.staff_comments(matter, **filters),
         counts=comment_services.stance_counts(matter.id, published_only=False),
-        failed=failed or {}, can_manage=can(current_user, "matter.manage", matter),
-        CommentStatus=CommentStatus, ModerateForm=ModerateForm, ReplyForm=ReplyForm), code
+        failed=failed or {}, can_manage=can(current_user, "matter.manage", matter), Stance=Stance,
+        CommentStatus=CommentStatus, ModerateForm=ModerateForm, ReplyForm=ReplyForm, RedactForm=RedactForm,
+        suggest=redaction.suggested_redactions), code
+
+
+@bp.route("/matters/<int:matter_id>/comments.csv")
+def comments_export(matter_id: int):
+    """The filtered list as CSV for Excel; names and phone numbers masked."""
+    matter = db.get_or_404(Matter, matter_id)
+    require(current_user, "matter.view", matter)
+    rows = comment_services.staff_comments(matter, **_list_filters())
+    record(actor=current_user, action="comment.export", obj=matter, matter_id=matter.id,
+           note=_("导出公众意见 %(n)s 条（个人信息已打码）", n=len(rows)))
+    commit()
+    resp = current_app.response_class(exports.comments_csv(rows), mimetype="text/csv")
+    resp.headers["Content-Disposition"] = f"attachment; filename=comments-{matter.id}.csv"
+    return resp
 
 
 @bp.route("/matters/<int:matter_id>/comments")
@@ -194,6 +218,23 @@ def comment_reply(comment_id: int):
         else:
             commit()
             flash(_("答复已公开。"), "success")
+            return redirect(url_for("notices_staff.comments", matter_id=c.matter_id) + f"#c{c.id}")
+    return _render_comments(c.matter, failed={c.id: form}, code=422)
+
+
+@bp.route("/comments/<int:comment_id>/redact", methods=["POST"])
+def comment_redact(comment_id: int):
+    c = _comment_action(comment_id)
+    form = RedactForm(prefix=f"x{c.id}")
+    if form.validate_on_submit():
+        try:
+            redaction.redact_comment(c, actor=current_user, words=form.words.data.splitlines(), now=utcnow())
+        except comment_services.CommentError as exc:
+            db.session.rollback()
+            form.words.errors.append(str(exc))
+        else:
+            commit()
+            flash(_("已隐去，公开页面显示为“（已隐去）”。原文已保留。"), "success")
             return redirect(url_for("notices_staff.comments", matter_id=c.matter_id) + f"#c{c.id}")
     return _render_comments(c.matter, failed={c.id: form}, code=422)
 

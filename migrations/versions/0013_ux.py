@@ -20,6 +20,8 @@ def upgrade():
         batch.add_column(sa.Column("early_close_reason", sa.Text(), nullable=True))
     with op.batch_alter_table("comments") as batch:
         batch.add_column(sa.Column("reply_notified_at", consult.models.UTCDateTime(), nullable=True))
+        batch.add_column(sa.Column("body_original", sa.Text(), nullable=True))
+        batch.add_column(sa.Column("redacted_at", consult.models.UTCDateTime(), nullable=True))
     _notice_markdown()
     op.create_table(
         "notice_revisions",
@@ -60,6 +62,8 @@ def downgrade():
     with op.batch_alter_table("notices") as batch:
         batch.drop_column("body_md")
     with op.batch_alter_table("comments") as batch:
+        batch.drop_column("redacted_at")
+        batch.drop_column("body_original")
         batch.drop_column("reply_notified_at")
     with op.batch_alter_table("hearing_draws") as batch:
         batch.drop_column("early_close_reason")
