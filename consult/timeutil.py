@@ -30,6 +30,8 @@ def format_local(value: datetime | None, fmt: str | None = None) -> str:
     if not value:
         return ""
     local = to_local(value)
+    if fmt == "seconds":  # the audit log
+        return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M:%S}"
     if fmt:
         return local.strftime(fmt)
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"

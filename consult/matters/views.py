@@ -2,7 +2,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from consult.audit.services import entries_for_matter
+from consult.audit import pages as audit_pages
 from consult.auth.models import Organisation, User
 from consult.extensions import db
 from consult.jobs import commit
@@ -125,4 +125,4 @@ def matter_assessors(matter_id: int):
 def audit(matter_id: int):
     matter = db.get_or_404(Matter, matter_id)
     require(current_user, "matter.audit", matter)
-    return render_template("matters/audit.html", matter=matter, entries=entries_for_matter(matter.id))
+    return audit_pages.render_log("matters/audit.html", audit_pages.read_filter(matter_id=matter.id), matter=matter)
