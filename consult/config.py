@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_HOST": None,
     "SMTP_PORT": 25,
     "SMTP_FROM": None,
+    "NOTIFY_EMAIL": None,  # office mailbox told of new comments awaiting moderation (e-mail gateway)
     "RATE_LIMIT_COMMENTS": "5 per minute;40 per day",
     "RATE_LIMIT_LOGIN": "10 per 15 minutes",
     "RATE_LIMIT_SURVEYS": "120 per minute;2000 per day",

@@ -69,7 +69,20 @@ def submit_comment(
             db.session.flush()
     except IntegrityError:  # a concurrent identical submission won the race
         raise CommentError(_("已有内容完全相同的意见，无需重复提交。"), "body") from None
+    if comment.status == CommentStatus.PENDING:
+        _tell_moderators(notice, comment)
     return comment
+
+
+def _tell_moderators(notice: Notice, comment: Comment) -> None:
+    """E-mail the office mailbox (NOTIFY_EMAIL) that a comment awaits moderation; sent after the commit."""
+    from consult.messaging.services import queue_email
+
+    address = current_app.config.get("NOTIFY_EMAIL")
+    if address:
+        queue_email(address, _("新意见待审核：%(t)s", t=notice.matter.title),
+                    _("“%(n)s”收到一条新意见（回执码 %(c)s），请登录平台审核。本邮件不含意见内容和个人信息。",
+                      n=notice.title, c=comment.receipt_display), purpose="comment.moderation")
 
 
 def find_by_receipt(code: str) -> Comment | None:
