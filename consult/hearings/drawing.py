@@ -136,9 +136,9 @@ def confirm_list(meeting: Meeting, *, actor, reason: str | None, now: datetime) 
     require(actor, "matter.manage", meeting)
     meeting = lock_meeting(meeting.id)
     if meeting.list_confirmed_at:
-        raise HearingError("名单已经确认。")
+        raise HearingError(_("名单已经确认。"))
     if meeting.allocation == Allocation.DRAW and (draw_of(meeting) is None or draw_of(meeting).ran_at is None):
-        raise HearingError("请先进行遴选，再确认名单。")
+        raise HearingError(_("请先进行遴选，再确认名单。"))
     broken = broken_rules(meeting)
     if broken and not (reason or "").strip():
         raise HearingError("名单不符合组成规则（" + "；".join(broken) + "），须填写确认理由（将记入审计日志和评估报告）。",

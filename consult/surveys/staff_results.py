@@ -1,6 +1,8 @@
 """Results for organisers and assessors: figures, charts (SVG), cross-tabs, texts, exports, JSON."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from urllib.parse import quote
 
 from flask import Response as HTTPResponse
@@ -77,7 +79,7 @@ def _personal(survey) -> bool:
 def _too_big(survey):
     if exports.response_count(survey.id) <= exports.EXPORT_DIRECT_MAX:
         return None
-    flash(f"答卷超过 {exports.EXPORT_DIRECT_MAX} 份，请使用后台导出（可查看进度，完成后下载）。", "info")
+    flash(_('答卷超过 %(v0)s 份，请使用后台导出（可查看进度，完成后下载）。', v0=exports.EXPORT_DIRECT_MAX), "info")
     return redirect(url_for("surveys_staff.survey_results", survey_id=survey.id) + "#exports")
 
 

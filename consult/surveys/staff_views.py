@@ -2,6 +2,8 @@
 Results and exports are in staff_results (same blueprint)."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
@@ -65,7 +67,7 @@ def survey_new(matter_id: int):
             _fail(form, exc, "title")
         else:
             commit()
-            flash("问卷已创建（草稿）。", "success")
+            flash(_("问卷已创建（草稿）。"), "success")
             return redirect(url_for("surveys_staff.survey_edit", survey_id=survey.id))
     return render_template("surveys/staff_new.html", form=form, matter=matter,
                            variant=request.form.get("variant") or default_variant(matter), variants=VARIANT_LABELS), 422 if form.errors else 200
@@ -105,7 +107,7 @@ def survey_edit(survey_id: int):
             _fail(form, exc, "title")
         else:
             commit()
-            flash("问卷设置已保存。", "success")
+            flash(_("问卷设置已保存。"), "success")
             return redirect(url_for("surveys_staff.survey_edit", survey_id=survey.id))
     return _builder(survey, form=form, status=422 if form.errors else 200)
 
@@ -127,19 +129,19 @@ def _action(survey_id: int, fn, ok: str, anchor: str = ""):
 @bp.route("/surveys/<int:survey_id>/publish", methods=["POST"])
 def survey_publish(survey_id: int):
     return _action(survey_id, lambda s: builder.publish_survey(s, actor=current_user, now=utcnow()),
-                   "问卷已发布，将在开始时间自动开放、结束时间自动截止。")
+                   _("问卷已发布，将在开始时间自动开放、结束时间自动截止。"))
 
 
 @bp.route("/surveys/<int:survey_id>/close", methods=["POST"])
 def survey_close(survey_id: int):
-    return _action(survey_id, lambda s: builder.close_survey(s, actor=current_user, now=utcnow()), "问卷已截止。")
+    return _action(survey_id, lambda s: builder.close_survey(s, actor=current_user, now=utcnow()), _("问卷已截止。"))
 
 
 @bp.route("/surveys/<int:survey_id>/standard", methods=["POST"])
 def survey_standard(survey_id: int):
     variant = request.form.get("variant", "")
     return _action(survey_id, lambda s: questions.insert_standard(s, actor=current_user, variant=variant),
-                   "已插入标准稳评问卷，并预设知晓率、支持率口径。可继续修改。")
+                   _("已插入标准稳评问卷，并预设知晓率、支持率口径。可继续修改。"))
 
 
 @bp.route("/surveys/<int:survey_id>/sections", methods=["POST"])
@@ -150,7 +152,7 @@ def section_add(survey_id: int):
     if form.validate_on_submit():
         builder.add_section(survey, actor=current_user, title=form.title.data, description=form.description.data)
         commit()
-        flash("已添加部分。", "success")
+        flash(_("已添加部分。"), "success")
         return redirect(url_for("surveys_staff.survey_edit", survey_id=survey.id) + "#structure")
     return _builder(survey, section_form=form, status=422)
 
@@ -163,12 +165,12 @@ def _section_action(section_id: int, fn, ok: str):
 @bp.route("/sections/<int:section_id>/move", methods=["POST"])
 def section_move(section_id: int):
     offset = -1 if request.form.get("dir") == "up" else 1
-    return _section_action(section_id, lambda x: builder.move_section(x, actor=current_user, offset=offset), "已调整顺序。")
+    return _section_action(section_id, lambda x: builder.move_section(x, actor=current_user, offset=offset), _("已调整顺序。"))
 
 
 @bp.route("/sections/<int:section_id>/delete", methods=["POST"])
 def section_delete(section_id: int):
-    return _section_action(section_id, lambda x: builder.delete_section(x, actor=current_user), "已删除该部分。")
+    return _section_action(section_id, lambda x: builder.delete_section(x, actor=current_user), _("已删除该部分。"))
 
 
 def _is_number(s: str) -> bool:
@@ -203,7 +205,7 @@ def question_add(section_id: int):
             _fail(form, exc, "text")
         else:
             commit()
-            flash("已添加题目。", "success")
+            flash(_("已添加题目。"), "success")
             return redirect(url_for("surveys_staff.survey_edit", survey_id=section.survey_id) + "#structure")
     return _builder(section.survey, question_form=form, section_id=section.id, status=422)
 
@@ -217,17 +219,17 @@ def _question_action(question_id: int, fn, ok: str):
 def question_move(question_id: int):
     offset = -1 if request.form.get("dir") == "up" else 1
     return _question_action(question_id, lambda q: questions.move_question(q, actor=current_user, offset=offset),
-                            "已调整顺序。")
+                            _("已调整顺序。"))
 
 
 @bp.route("/questions/<int:question_id>/duplicate", methods=["POST"])
 def question_duplicate(question_id: int):
-    return _question_action(question_id, lambda q: questions.duplicate_question(q, actor=current_user), "已复制题目。")
+    return _question_action(question_id, lambda q: questions.duplicate_question(q, actor=current_user), _("已复制题目。"))
 
 
 @bp.route("/questions/<int:question_id>/delete", methods=["POST"])
 def question_delete(question_id: int):
-    return _question_action(question_id, lambda q: questions.delete_question(q, actor=current_user), "已删除题目。")
+    return _question_action(question_id, lambda q: questions.delete_question(q, actor=current_user), _("已删除题目。"))
 
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
@@ -255,7 +257,7 @@ def question_edit(question_id: int):
             q = db.session.get(Question, question_id)
         else:
             commit()
-            flash("题目已保存。", "success")
+            flash(_("题目已保存。"), "success")
             return redirect(url_for("surveys_staff.survey_edit", survey_id=q.survey_id) + f"#q{q.id}")
     if request.method == "GET":
         form.options.data = form.rows.data = ""
@@ -276,7 +278,7 @@ def survey_definitions(survey_id: int):
         awareness_option_ids=ids("awareness_option_ids"),
         support_question_id=f.get("support_question_id", type=int) or None,
         support_option_ids=ids("support_option_ids"), group_question_id=f.get("group_question_id", type=int) or None,
-        distance_question_id=f.get("distance_question_id", type=int) or None), "统计口径已保存。", "#definitions")
+        distance_question_id=f.get("distance_question_id", type=int) or None), _("统计口径已保存。"), "#definitions")
 
 
 @bp.route("/surveys/<int:survey_id>/targets", methods=["POST"])
@@ -286,10 +288,10 @@ def survey_targets(survey_id: int):
         for key, value in request.form.items():
             if key.startswith("target-") and _is_number(key[7:]):
                 if value.strip() and not _is_number(value.strip()):
-                    raise SurveyError("目标样本量请填写整数。")
+                    raise SurveyError(_("目标样本量请填写整数。"))
                 targets[int(key[7:])] = int(value) if value.strip() else None
         questions.set_targets(s, actor=current_user, targets=targets)
-    return _action(survey_id, run, "目标样本量已保存。", "#targets")
+    return _action(survey_id, run, _("目标样本量已保存。"), "#targets")
 
 
 @bp.route("/surveys/<int:survey_id>/invitations", methods=["GET", "POST"])
@@ -299,11 +301,11 @@ def invitations(survey_id: int):
     if request.method == "POST":
         form = InvitationForm()
         if not form.validate_on_submit():
-            flash("请填写 1 到 2000 之间的数量。", "error")
+            flash(_("请填写 1 到 2000 之间的数量。"), "error")
             return redirect(url_for("surveys_staff.survey_edit", survey_id=survey.id) + "#invitations")
         return _action(survey_id, lambda s: responses.generate_invitations(
             s, actor=current_user, count=form.count.data, batch=form.batch.data or ""),
-            "邀请码已生成，可打印。", "#invitations")
+            _("邀请码已生成，可打印。"), "#invitations")
     from sqlalchemy import select
 
     batch = request.args.get("batch")
@@ -336,7 +338,7 @@ def entry(survey_id: int):
                                        spec=load_spec(survey.id), meta=meta, data=data, errors=errors,
                                        import_form=ImportForm(formdata=None), import_errors=[]), 422
             commit()
-            flash(f"已录入一份问卷，回执码 {code[:5]}-{code[5:]}。可继续录入下一份。", "success")
+            flash(_('已录入一份问卷，回执码 %(v0)s-%(v1)s。可继续录入下一份。', v0=code[:5], v1=code[5:]), "success")
             return redirect(url_for("surveys_staff.entry", survey_id=survey.id, channel=meta.channel.data,
                                     enumerator=meta.enumerator.data))
     elif request.args.get("channel"):
@@ -371,7 +373,7 @@ def entry_import(survey_id: int):
     else:
         if not errors:
             commit()
-            flash(f"已导入 {n} 份问卷。", "success")
+            flash(_('已导入 %(v0)s 份问卷。', v0=n), "success")
             return redirect(url_for("surveys_staff.entry", survey_id=survey.id))
         db.session.rollback()
     return render_template("surveys/staff_entry.html", survey=survey, matter=survey.matter, spec=spec,
