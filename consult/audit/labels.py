@@ -67,7 +67,7 @@ FIELDS = {
     "username": _l("用户名"), "display_name": _l("显示名"), "role": _l("角色"), "is_enabled": _l("启用"),
     "seed": _l("种子"), "entrants": _l("参加人数"), "entrants_hash": _l("名单摘要"), "category": _l("类别"),
     "public_id": _l("编号"), "public_summary": _l("纪要摘要"), "questions_count": _l("题数"), "variant": _l("问卷类型"),
-    "redacted": _l("隐去处数"), "topic": _l("议题"), "answers": _l("答复"), "conclusion": _l("结论"),
+    "redacted": _l("隐去处数"), "published_at": _l("发布时间"), "ran_at": _l("遴选时间"), "topic": _l("议题"), "answers": _l("答复"), "conclusion": _l("结论"),
     "registration_closes_at_new": _l("新的报名截止"), "seats_by_category": _l("各类名额"), "broken_rules": _l("不符合的规则"),
 }
 VALUES = {
@@ -79,7 +79,7 @@ VALUES = {
     "admin": _l("管理员"), "draw": _l("按规则抽签"), "first_come": _l("先报先得"), "general": _l("一般程序"),
     "simplified": _l("简易程序"), "policy": _l("重大政策"), "reform": _l("重大改革改制"), "project": _l("重大项目"),
     "event": _l("重大活动"), "hearing": _l("听证会"), "open": _l("公开填写"), "sms": _l("短信验证"),
-    "invitation": _l("邀请码"),
+    "invitation": _l("邀请码"), "siting": _l("邻避设施选址"), "expropriation": _l("征收拆迁"),
 }
 
 

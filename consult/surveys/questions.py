@@ -317,7 +317,7 @@ def insert_standard(survey: Survey, *, actor, variant: str = "expropriation") ->
     _preset_definitions(survey, by_code)
     db.session.flush()
     refresh_facts(survey, fact_questions)
-    _audit(actor, "survey.insert_standard", survey, survey, after={"variant": variant, "questions": len(by_code)})
+    _audit(actor, "survey.insert_standard", survey, survey, after={"variant": variant, "questions_count": len(by_code)})
     return sections
 
 

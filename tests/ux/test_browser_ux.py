@@ -107,7 +107,7 @@ def test_every_questionnaire_page_on_a_phone(live_server, phone_page):
     page.get_by_role("button", name="下一部分").click()
     assert page.title().startswith("错误：") and page.evaluate("document.activeElement.id") == "errors"
     _check(page, "11-survey-error")
-    for label in ("紧邻选址的住户、经营者或单位", "500 米以内", "是", "30—44 岁", "农民"):
+    for label in ("直接受影响（征收、拆迁、安置对象或紧邻住户）", "500 米以内", "是", "30—44 岁", "农民"):
         page.get_by_label(label, exact=True).check()
     page.get_by_role("button", name="下一部分").click()
     _check(page, "12-survey-awareness")
@@ -117,7 +117,7 @@ def test_every_questionnaire_page_on_a_phone(live_server, phone_page):
     page.get_by_label("反对", exact=True).check()
     assert page.locator(".qno").all_inner_texts()[:3] == ["7.", "7.1.", "8."]
     _check(page, "13-survey-attitude")
-    for label in ("异味", "采取措施后可以接受", "与有关方面协商"):
+    for label in ("施工及运营噪声", "采取措施后可以接受", "与有关方面协商"):
         page.get_by_label(label, exact=True).check()
     page.get_by_label("您不支持的主要原因是什么？").fill("担心臭味")
     page.get_by_role("button", name="下一部分").click()
