@@ -18,7 +18,7 @@ from consult.surveys.answering import read_answers
 from consult.surveys.builder import SurveyError
 from consult.surveys.forms import EntryMetaForm, ImportForm, InvitationForm, QuestionForm, SectionForm, SurveyForm
 from consult.surveys.models import Channel, InvitationCode, Question, Section, Survey
-from consult.surveys.spec import load_spec
+from consult.surveys.spec import build_spec, load_spec
 from consult.surveys.standard import VARIANT_LABELS, default_variant
 from consult.timeutil import local_to_utc, to_local
 
@@ -92,6 +92,7 @@ def _builder(survey: Survey, *, form=None, section_form=None, question_form=None
         new_question_form=lambda sid: QuestionForm(formdata=None, prefix=f"s{sid}"), invite_form=InvitationForm(formdata=None),
         invites=responses.invitation_counts(survey), answered=builder.has_answers(survey),
         order=questions.question_order(survey), variant=default_variant(survey.matter),
+        numbers={q.id: q.number for q in build_spec(survey).questions},
         variants=VARIANT_LABELS), status
 
 

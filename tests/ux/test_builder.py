@@ -28,3 +28,4 @@ def test_fields_marked_by_type_and_publish_confirmed(client):
     html = client.get(f"/staff/surveys/{s.id}").get_data(as_text=True)
     assert '<div data-kinds="matrix">' in html and '<div data-kinds="number">' in html and "builder.js" in html
     assert html.index('<details class="confirm"><summary class="button primary">发布…</summary>') < html.index("确认发布")
+    assert "<h3>7.1. 您不支持的主要原因是什么？" in html  # the numbers residents see
