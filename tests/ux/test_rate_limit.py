@@ -32,3 +32,14 @@ def test_429_page_labels_fields_and_links_back(app, client):
     assert '<label for="kept-2">姓名</label>' in page
     assert ">conditional<" not in page and ">y<" not in page
     assert f'href="/notices/{w["notice"].id}#comment"' in page and "返回公示页面" in page
+
+
+def test_hearing_phone_step_counts_only_codes_sent(app, client):
+    from tests.hearings import factories as hf
+
+    w = factories.world()
+    m = hf.meeting(w)
+    per_minute = int(app.config["HEARING_RATE_LIMIT_SMS"].split()[0])
+    bad = [client.post(f"/hearings/{m.id}/register", data={"phone": "123"}).status_code for _ in range(per_minute + 2)]
+    assert bad == [422] * (per_minute + 2)
+    assert client.post(f"/hearings/{m.id}/register", data={"phone": "13912345678"}).status_code == 302
