@@ -71,7 +71,7 @@ def test_resident_notice_pages_on_a_phone(app, live_server, phone_page, client):
     page.get_by_role("button", name="提交意见").click()
     page.wait_for_load_state()
     assert page.title().startswith("错误：")
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    page.wait_for_function("document.activeElement.classList.contains('error-summary')", timeout=5000)
     _check(page, "03-comment-error")
     page.goto(f"{live_server}/notices/{n.id}?page=3")
     _check(page, "04-notice-page-3")
@@ -105,7 +105,8 @@ def test_every_questionnaire_page_on_a_phone(live_server, phone_page):
     _check(page, "10-survey-start")
     page.get_by_role("link", name="开始填写").click()
     page.get_by_role("button", name="下一部分").click()
-    assert page.title().startswith("错误：") and page.evaluate("document.activeElement.id") == "errors"
+    assert page.title().startswith("错误：")
+    page.wait_for_function("document.activeElement.id === 'errors'", timeout=5000)  # set after load
     _check(page, "11-survey-error")
     for label in ("直接受影响（征收、拆迁、安置对象或紧邻住户）", "500 米以内", "是", "30—44 岁", "农民"):
         page.get_by_label(label, exact=True).check()
