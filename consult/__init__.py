@@ -7,6 +7,7 @@ import secrets
 from typing import Any
 
 from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -88,7 +89,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "请先登录。"
+    login_manager.login_message = _l("请先登录。")
     login_manager.login_message_category = "info"
     with app.app_context():
         jobs.install(app)
@@ -123,6 +124,7 @@ VIEW_MODULES = (
     "consult.hearings.views", "consult.hearings.staff_views", "consult.analysis.views",
     "consult.analysis.point_views", "consult.analysis.pool_views", "consult.analysis.api_views",
     "consult.jobs.views", "consult.reports.views", "consult.review.views", "consult.review.expert_views",
+    "consult.audit.views",
 )
 
 
@@ -149,26 +151,26 @@ def _register_blueprints(app: Flask) -> None:
 
 
 ERROR_TEXT = {
-    400: ("请求无效", "提交的内容无法处理，请返回上一页重试。"),
-    403: ("没有权限", "您没有权限进行此操作。如需帮助，请联系事项的组织单位。"),
-    404: ("页面不存在", "您访问的页面不存在或已被撤回。"),
-    405: ("请求方式不正确", "请从页面上的按钮或链接进入。"),
-    413: ("文件过大", "上传的内容超过了大小限制，请压缩或拆分后再试。"),
-    422: ("内容有误", "提交的内容有误，请返回修改。"),
-    429: ("提交过于频繁", "您的操作过于频繁，请稍等一分钟后再试。"),
-    500: ("系统繁忙", "服务器出现了问题，我们已记录此错误。请稍后再试。"),
+    400: (_l("请求无效"), _l("提交的内容无法处理，请返回上一页重试。")),
+    403: (_l("没有权限"), _l("您没有权限进行此操作。如需帮助，请联系事项的组织单位。")),
+    404: (_l("页面不存在"), _l("您访问的页面不存在或已被撤回。")),
+    405: (_l("请求方式不正确"), _l("请从页面上的按钮或链接进入。")),
+    413: (_l("文件过大"), _l("上传的内容超过了大小限制，请压缩或拆分后再试。")),
+    422: (_l("内容有误"), _l("提交的内容有误，请返回修改。")),
+    429: (_l("提交过于频繁"), _l("您的操作过于频繁，请稍等一分钟后再试。")),
+    500: (_l("系统繁忙"), _l("服务器出现了问题，我们已记录此错误。请稍后再试。")),
 }
 
 
 def _register_errors(app: Flask) -> None:
     def render(code: int, detail: str | None = None):
-        from flask_babel import gettext
+        title, text = (str(t) for t in ERROR_TEXT.get(code, ERROR_TEXT[500]))
+        from consult.ratelimits import kept_fields, way_back
 
-        title, text = (gettext(t) for t in ERROR_TEXT.get(code, ERROR_TEXT[500]))
-        kept = {k: v for k, v in request.form.items() if k not in {"csrf_token", "website"} and v} \
-            if request.method == "POST" and code in (400, 429) else {}
+        kept = kept_fields(request.form) if request.method == "POST" and code in (400, 429) else []
+        back = way_back() if request.method == "POST" and code in (400, 429) else None
         return render_template("errors/error.html", code=code, title=title, text=detail or text,
-                               kept=kept), code
+                               kept=kept, back=back), code
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
@@ -190,10 +192,10 @@ def _register_errors(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from consult.timeutil import format_local
+    from consult.timeutil import format_local, format_local_date, unbreakable
 
-    app.jinja_env.filters["localtime"] = format_local
-    app.jinja_env.filters["localdate"] = lambda v: format_local(v, "%Y年%m月%d日")
+    app.jinja_env.filters["localtime"] = lambda v, fmt=None: unbreakable(format_local(v, fmt))
+    app.jinja_env.filters["localdate"] = lambda v: unbreakable(format_local_date(v))
 
     @app.template_global()
     def endpoint_exists(name: str) -> bool:
@@ -204,6 +206,10 @@ def _register_template_helpers(app: Flask) -> None:
         from consult.notices.models import COMMENT_STATUS_LABELS, STANCE_LABELS
 
         return {"stance_labels": STANCE_LABELS, "comment_status_labels": COMMENT_STATUS_LABELS}
+
+    from consult import ui
+
+    ui.install(app)
 
     @app.after_request
     def security_headers(resp):

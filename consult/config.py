@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_HOST": None,
     "SMTP_PORT": 25,
     "SMTP_FROM": None,
+    "NOTIFY_EMAIL": None,  # office mailbox told of new comments awaiting moderation (e-mail gateway)
     "RATE_LIMIT_COMMENTS": "5 per minute;40 per day",
     "RATE_LIMIT_LOGIN": "10 per 15 minutes",
     "RATE_LIMIT_SURVEYS": "120 per minute;2000 per day",
@@ -43,6 +44,7 @@ DEFAULTS: dict[str, Any] = {
     "LOG_LEVEL": "INFO",
     "HEARING_PUBLISH_LEAD_DAYS": 10,  # a meeting is published at least this long before it
     "HEARING_REGISTRATION_LEAD_DAYS": 3,  # registration closes at least this long before it
+    "HEARING_DRAW_DELAY_HOURS": 24,  # the seed is public this long before the draw may run
     "HEARING_RATE_LIMIT_SMS": "5 per minute;30 per day",
     "HEARING_RATE_LIMIT_REGISTER": "10 per minute;60 per day",
     "SESSION_COOKIE_SECURE": False,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable
 
@@ -49,10 +50,45 @@ def record(
 
 
 def entries_for_matter(matter_id: int, *, limit: int = 500) -> list[AuditEntry]:
-    stmt = (
-        select(AuditEntry)
-        .where(AuditEntry.matter_id == matter_id)
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(stmt))
+    return search_entries(AuditFilter(matter_id=matter_id), limit=limit)
+
+
+@dataclass
+class AuditFilter:
+    """matter_id None with without_matter: changes to accounts and organisations (the admin's log)."""
+
+    matter_id: int | None = None
+    without_matter: bool = False
+    actor_id: int | None = None
+    group: str | None = None  # action prefix: notice, comment, survey, hearing, matter, user, organisation
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def search_entries(f: AuditFilter, *, limit: int = 500) -> list[AuditEntry]:
+    stmt = select(AuditEntry)
+    if f.matter_id is not None:
+        stmt = stmt.where(AuditEntry.matter_id == f.matter_id)
+    elif f.without_matter:
+        stmt = stmt.where(AuditEntry.matter_id.is_(None))
+    if f.actor_id is not None:
+        stmt = stmt.where(AuditEntry.actor_id == f.actor_id)
+    if f.group:
+        stmt = stmt.where(AuditEntry.action.startswith(f.group + ".", autoescape=True))
+    if f.since:
+        stmt = stmt.where(AuditEntry.at >= f.since)
+    if f.until:
+        stmt = stmt.where(AuditEntry.at < f.until)
+    return list(db.session.scalars(stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)))
+
+
+def actors_in(f: AuditFilter) -> list:
+    """The people who appear in a log (for the 'who' filter)."""
+    from consult.auth.models import User
+
+    stmt = select(User).join(AuditEntry, AuditEntry.actor_id == User.id).distinct()
+    if f.matter_id is not None:
+        stmt = stmt.where(AuditEntry.matter_id == f.matter_id)
+    elif f.without_matter:
+        stmt = stmt.where(AuditEntry.matter_id.is_(None))
+    return list(db.session.scalars(stmt.order_by(User.display_name)))

@@ -54,6 +54,17 @@ def _bootstrap_users(data: dict) -> tuple[User, User, User]:
     return admin, organiser, assessor
 
 
+def _other_organiser(admin, data: dict) -> User:
+    """An organiser of the demo's second organisation (no published login: it only owns data)."""
+    import secrets
+
+    from consult.auth.models import Organisation
+
+    org = db.session.scalar(select(Organisation).where(Organisation.name == data["other_organisation"]))
+    return create_user(actor=admin, username="organiser-hrss", display_name="李华（人社局）",
+                       password=secrets.token_urlsafe(24), role=Role.ORGANISER, organisations=[org])
+
+
 def _attachments(notice, organiser) -> None:
     files = resources.files("consult.demo")
     for name, label in (("site-plan.png", "选址示意图.png"), ("project-summary.pdf", "项目简介.pdf")):
@@ -74,7 +85,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
     matter = create_matter(actor=organiser, organisation=org, **_matter_values(data["matter"]))
     set_assessors(matter, [assessor], actor=organiser)
     notice = notice_services.create_notice(
-        matter, actor=organiser, title=data["notice"]["title"], body_html=data["notice"]["body_html"],
+        matter, actor=organiser, title=data["notice"]["title"], body=data["notice"]["body_html"],
         starts_at=now - timedelta(days=3), ends_at=now + timedelta(days=12), short_period_reason=None)
     _attachments(notice, organiser)
     notice_services.publish_notice(notice, actor=organiser, now=now - timedelta(days=3))
@@ -91,16 +102,18 @@ def seed_demo() -> list[tuple[str, str, str]]:
     _demo_survey(matter, notice, organiser, data["survey"], now)
     seed_voices(matter, notice, organiser, assessor, now=now)  # generated comments, answers, visits
 
+    hr_organiser = _other_organiser(admin, data)  # the pension policy is the 人社局's, not the 城管局's
     for key, start, end in (("closed_matter", -40, -20), ("open_matter", -1, 14)):
         d = data[key]
-        m = create_matter(actor=organiser, organisation=org, **_matter_values(d))
-        n = notice_services.create_notice(m, actor=organiser, title=d["notice_title"], body_html=d["notice_body"],
+        owner = hr_organiser if key == "closed_matter" else organiser
+        m = create_matter(actor=owner, organisation=owner.organisations[0], **_matter_values(d))
+        n = notice_services.create_notice(m, actor=owner, title=d["notice_title"], body=d["notice_body"],
                                           starts_at=now + timedelta(days=start), ends_at=now + timedelta(days=end),
                                           short_period_reason=None)
         # published on its start day (for the closed one, that was in the past)
-        notice_services.publish_notice(n, actor=organiser, now=n.starts_at)
+        notice_services.publish_notice(n, actor=owner, now=n.starts_at)
         if key == "closed_matter":
-            change_status(m, MatterStatus.CLOSED, actor=organiser, now=n.ends_at)
+            change_status(m, MatterStatus.CLOSED, actor=owner, now=n.ends_at)
     commit()
     return logins
 
@@ -135,5 +148,5 @@ def _demo_survey(matter, notice, organiser, d: dict, now) -> None:
 
     survey = create_survey(matter, actor=organiser, title=d["title"], intro=d["intro"], opens_at=notice.starts_at,
                            closes_at=notice.ends_at, mode="open", notice=notice)
-    insert_standard(survey, actor=organiser)
+    insert_standard(survey, actor=organiser, variant="siting")  # a garbage transfer station
     publish_survey(survey, actor=organiser, now=now)

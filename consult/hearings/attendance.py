@@ -1,6 +1,8 @@
 """At the door and after: check-in, attendance, reminders, and the figures for assessors."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 import re
 import unicodedata
 from collections import Counter
@@ -25,16 +27,16 @@ def normalise_ticket(code: str) -> str:
 def check_in(meeting: Meeting, *, actor, code: str, now: datetime) -> Registration:
     require(actor, "matter.manage", meeting)
     if meeting.status == MeetingStatus.CANCELLED:
-        raise HearingError("会议已取消。")
+        raise HearingError(_("会议已取消。"))
     ticket = normalise_ticket(code)
     reg = db.session.scalar(select(Registration).where(Registration.meeting_id == meeting.id,
                                                        Registration.ticket_code == ticket)) if ticket else None
     if reg is None:
-        raise HearingError("没有找到该入场码，请核对后重新输入。", "code")
+        raise HearingError(_("没有找到该入场码，请核对后重新输入。"), "code")
     if not reg.holds_seat:
-        raise HearingError(f"该报名人的状态为“{reg.status_label}”，不能签到。", "code")
+        raise HearingError(_('该报名人的状态为“%(v0)s”，不能签到。', v0=reg.status_label), "code")
     if reg.checked_in_at:
-        raise HearingError(f"该入场码已于 {_hm(reg.checked_in_at)} 签到，请勿重复签到。", "code")
+        raise HearingError(_('该入场码已于 %(v0)s 签到，请勿重复签到。', v0=_hm(reg.checked_in_at)), "code")
     reg.checked_in_at, reg.checked_in_by_id = now, actor.id
     record(actor=actor, action="hearing.check_in", obj=reg, matter_id=meeting.matter_id,
            after={"checked_in_at": now.isoformat(), "late": reg.is_late()})

@@ -1,6 +1,8 @@
 """Shared pieces of the hearing services: the error type, the meeting lock, codes."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 import secrets
 
 from sqlalchemy import select, update
@@ -32,5 +34,5 @@ def lock_meeting(meeting_id: int) -> Meeting:
     meeting = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id).with_for_update(of=Meeting)
                                 .execution_options(populate_existing=True))
     if meeting is None:
-        raise HearingError("会议不存在。")
+        raise HearingError(_("会议不存在。"))
     return meeting

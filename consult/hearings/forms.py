@@ -36,7 +36,9 @@ class MeetingForm(FlaskForm):
     promotion_cutoff_at = _when(_l("候补递补截止时间（选填，默认会前 24 小时）"), required=False)
     allocation = SelectField(_l("参加人员确定方式"), choices=[(k.value, v) for k, v in ALLOCATION_LABELS.items()])
     waitlist_size = IntegerField(_l("每类候补人数"), default=10, validators=[InputRequired(), NumberRange(0, 500)])
-    questions = _area(_l("报名表自定义问题（每行一个，最多 5 个）"), 1100)
+    questions = _area(_l("报名表自定义问题（每行一个，最多 5 个）"), 1100,
+                      description=_l("报名表已有姓名、手机号、报名类别、与本事项的关系、住址、态度和发言要点，"
+                                     "请勿重复提问。自定义问题均为选填。"))
     short_schedule_reason = _area(_l("缩短时限的理由"), 2000,
                                   description=_l("发布时间或报名截止距会议不足规定天数时必填，理由将公开并留存。"))
 
@@ -46,8 +48,13 @@ class ReasonForm(FlaskForm):
 
 
 class SeedForm(FlaskForm):
-    """No fields: the seed is generated at publication, after the entrants are frozen, so nobody
-    (the organiser included) can try seeds against the known entrants before publishing one."""
+    """No seed field: the seed is generated at publication, after the entrants are frozen, so nobody
+    (the organiser included) can try seeds against the known entrants before publishing one.
+    Closing registration before the advertised time needs a reason, shown publicly."""
+
+    early_reason = _area(_l("提前截止报名的理由（将在会议页面公开）"), 1000)
+    confirm = BooleanField(_l("我确认：公布种子后报名立即截止，种子和名单不能更改"),
+                           validators=[InputRequired(_l("请勾选确认。"))])
 
 
 class OfficialForm(FlaskForm):
@@ -103,6 +110,17 @@ class PhoneForm(FlaskForm):
     website = StringField(_l("请勿填写此项"), validators=[Honeypot()])
 
 
+# What each default category means, for a resident choosing one (custom categories have none).
+CATEGORY_HINTS = {
+    "affected": _l("住在或经营在项目影响范围内，利益直接受影响的居民、村民、商户"),
+    "heads": _l("有关部门或单位的负责人，以单位身份参加"),
+    "figures": _l("在本地有威望、热心公益的人士，如社区老党员、乡贤"),
+    "experts": _l("相关领域的专家学者，以专业身份参加"),
+    "deputies": _l("现任各级人大代表、政协委员"),
+    "observers": _l("只旁听、不发言"),
+}
+
+
 class RegistrationForm(FlaskForm):
     code = StringField(_l("短信验证码"), validators=[NotBlank(_l("请填写短信验证码。")), MaxChars(10), SafeText()],
                        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"})
@@ -114,7 +132,7 @@ class RegistrationForm(FlaskForm):
     address = _text(_l("住址或所在户（选填）"), 300, description=_l("受影响范围内的住址，便于确认利益群体代表身份。"))
     stance = RadioField(_l("您对该事项的态度"), choices=[(k.value, v) for k, v in HEARING_STANCE_LABELS.items()],
                         validators=[InputRequired(_l("请选择您的态度。"))])
-    points = _area(_l("发言要点"), 3000, required=True, description=_l("您希望在会上表达的主要意见，最多 3000 字。"))
+    points = _area(_l("发言要点"), 3000, description=_l("您希望在会上表达的主要意见，最多 3000 字。报名旁听人员可不填。"))
     consent = BooleanField(_l("我已阅读并同意个人信息说明"))
     website = StringField(_l("请勿填写此项"), validators=[Honeypot()])
 

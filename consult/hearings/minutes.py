@@ -1,6 +1,8 @@
 """Minutes (会议记录), speakers' points, the public summary, and resident texts for analysis."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 import uuid
 from datetime import datetime
 from typing import Iterator
@@ -44,11 +46,11 @@ def add_point(meeting: Meeting, *, actor, text: str, stance: HearingStance, regi
     require(actor, "matter.manage", meeting)
     if registration is not None:
         if registration.meeting_id != meeting.id:
-            raise HearingError("发言人不属于本次会议。", "registration")
+            raise HearingError(_("发言人不属于本次会议。"), "registration")
         category = registration.category
         speaker = speaker or mask_name(registration.name)
     if category is not None and category.meeting_id != meeting.id:
-        raise HearingError("类别不属于本次会议。", "category")
+        raise HearingError(_("类别不属于本次会议。"), "category")
     point = SpeakerPoint(public_id=uuid.uuid4().hex, meeting_id=meeting.id, matter_id=meeting.matter_id,
                          registration_id=registration.id if registration else None,
                          category_id=category.id if category else None, speaker=speaker, stance=stance,
@@ -76,9 +78,9 @@ def save_summary(meeting: Meeting, *, actor, summary: str, held: bool) -> Meetin
     """The public summary shown after the meeting; marking it held closes the meeting."""
     require(actor, "matter.manage", meeting)
     if meeting.status == MeetingStatus.CANCELLED:
-        raise HearingError("会议已取消。")
+        raise HearingError(_("会议已取消。"))
     if held and meeting.status == MeetingStatus.DRAFT:
-        raise HearingError("未发布的会议不能标记为已召开。")
+        raise HearingError(_("未发布的会议不能标记为已召开。"))
     before = snapshot(meeting, ("public_summary", "status"))
     meeting.public_summary = summary
     if held:

@@ -5,6 +5,7 @@ import enum
 from datetime import datetime, timedelta
 from typing import Optional
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -53,15 +54,16 @@ OFFICIAL_ROLE_LABELS = {OfficialRole.CHAIR: "主持人", OfficialRole.OFFICER: "
                         OfficialRole.RECORDER: "记录员"}
 
 
-class HearingStance(enum.Enum):
+class HearingStance(enum.Enum):  # in the order of the one stance scale
     SUPPORT = "support"
-    OPPOSE = "oppose"
     CONDITIONAL = "conditional"
     NEUTRAL = "neutral"
+    OPPOSE = "oppose"
 
 
-HEARING_STANCE_LABELS = {HearingStance.SUPPORT: "支持", HearingStance.OPPOSE: "反对",
-                         HearingStance.CONDITIONAL: "有条件支持", HearingStance.NEUTRAL: "中立"}
+# the platform's one stance scale (see notices.models.STANCE_LABELS); NEUTRAL is its "other"
+HEARING_STANCE_LABELS = {HearingStance.SUPPORT: _l("支持"), HearingStance.CONDITIONAL: _l("有条件支持"),
+                         HearingStance.NEUTRAL: _l("中立或其他"), HearingStance.OPPOSE: _l("反对")}
 
 
 class RegStatus(enum.Enum):
@@ -241,7 +243,7 @@ class Registration(db.Model):
 
     @property
     def stance_label(self) -> str:
-        return HEARING_STANCE_LABELS[self.stance]
+        return str(HEARING_STANCE_LABELS[self.stance])
 
     @property
     def holds_seat(self) -> bool:
@@ -279,6 +281,7 @@ class Draw(db.Model):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("hearing_meetings.id", ondelete="CASCADE"), unique=True)
     seed: Mapped[str] = mapped_column(String(100))
     seed_published_at: Mapped[datetime]
+    early_close_reason: Mapped[Optional[str]] = mapped_column(Text)  # shown publicly when closed early
     entrants: Mapped[list] = mapped_column(JSON)  # [{public_id, category, priority}] at publication
     entrants_hash: Mapped[str] = mapped_column(String(64))
     algorithm: Mapped[str] = mapped_column(String(40))
@@ -338,4 +341,4 @@ class SpeakerPoint(db.Model):
 
     @property
     def stance_label(self) -> str:
-        return HEARING_STANCE_LABELS[self.stance]
+        return str(HEARING_STANCE_LABELS[self.stance])

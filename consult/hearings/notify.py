@@ -7,13 +7,13 @@ from consult.messaging.services import queue_sms
 from consult.timeutil import format_local
 
 TEMPLATES = {
-    "received": "您已报名“{title}”（{when}）。报名编号 {public_id}，回执码 {receipt}，可凭回执码查看结果或取消报名。",
+    "received": "您已报名“{title}”（{when}）。回执码 {receipt}，可凭回执码查看抽签结果或取消报名。",
     "received_first_come": "您已报名“{title}”（{when}），{result}。回执码 {receipt}，可凭回执码查看入场凭证或取消报名。",
-    "selected": "您已入选“{title}”参加人员。时间：{when}，地点：{venue}。入场码 {ticket}，请凭回执码 {receipt} 查看入场凭证。",
+    "selected": "您已入选“{title}”参加人员。时间：{when}，地点：{venue}。请凭回执码 {receipt} 查看入场凭证。",
     "waiting": "“{title}”报名结果：您列入候补第 {position} 位。如有入选者取消，将按顺序递补并短信通知。",
     "not_selected": "“{title}”报名结果：很遗憾您未入选。您仍可通过公示页面发表意见，感谢参与。",
-    "promoted": "有入选者取消参加，您已由候补递补入选“{title}”。时间：{when}，地点：{venue}。入场码 {ticket}。",
-    "reminder": "提醒：您报名的“{title}”将于 {when} 在 {venue} 召开，请凭入场码 {ticket} 签到。",
+    "promoted": "有入选者取消参加，您已由候补递补入选“{title}”。时间：{when}，地点：{venue}。请凭回执码 {receipt} 查看入场凭证。",
+    "reminder": "提醒：您报名的“{title}”将于 {when} 在 {venue} 召开，请凭回执码 {receipt} 打开入场凭证签到。",
     "changed": "您报名的“{title}”有变更：时间 {when}，地点 {venue}。如不能参加，请凭回执码取消报名。",
     "cancelled": "您报名的“{title}”已取消。原因：{reason}。感谢您的关注。",
     "cancel_done": "您已取消报名“{title}”。",

@@ -1,6 +1,8 @@
 """Residents register by phone (SMS code), cancel with their code; waiting-list promotion."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 import hashlib
 import hmac
 import secrets
@@ -41,15 +43,15 @@ def send_code(meeting: Meeting, *, actor, phone: str, now: datetime) -> SmsCode:
     """Send a 6-digit code to the phone; only its keyed hash is stored."""
     require(actor, "resident.submit", meeting)
     if not meeting.registration_open(now):
-        raise HearingError("该会议当前不在报名时间内。")
+        raise HearingError(_("该会议当前不在报名时间内。"))
     ph = phone_hash(phone)
     if db.session.scalar(select(Registration.id).where(Registration.meeting_id == meeting.id,
                                                        Registration.phone_hash == ph)):
-        raise HearingError("该手机号已报名本次会议（每个手机号限报一次）。如需查看或取消，请使用回执码。", "phone")
+        raise HearingError(_("该手机号已报名本次会议（每个手机号限报一次）。如需查看或取消，请使用回执码。"), "phone")
     recent = db.session.scalar(select(func.max(SmsCode.created_at)).where(
         SmsCode.meeting_id == meeting.id, SmsCode.phone_hash == ph))
     if recent and now - recent < timedelta(seconds=rules.SMS_RESEND_SECONDS):
-        raise HearingError(f"验证码已发送，请 {rules.SMS_RESEND_SECONDS} 秒后再重新获取。", "phone")
+        raise HearingError(_('验证码已发送，请 %(v0)s 秒后再重新获取。', v0=rules.SMS_RESEND_SECONDS), "phone")
     code = f"{secrets.randbelow(10**6):06d}"
     row = SmsCode(meeting_id=meeting.id, phone_hash=ph, code_hash=_code_hash(ph, code),
                   expires_at=now + timedelta(minutes=rules.SMS_CODE_MINUTES), created_at=now)
@@ -63,14 +65,14 @@ def send_code(meeting: Meeting, *, actor, phone: str, now: datetime) -> SmsCode:
 def check_code(code_row: SmsCode | None, *, meeting: Meeting, phone: str, code: str, now: datetime) -> None:
     """Raise unless the code is right. A wrong try is counted: the caller commits that count."""
     if code_row is None or code_row.meeting_id != meeting.id or code_row.phone_hash != phone_hash(phone):
-        raise HearingError("请先获取短信验证码。", "code")
+        raise HearingError(_("请先获取短信验证码。"), "code")
     if code_row.consumed_at or code_row.expires_at <= now:
-        raise HearingError("验证码已失效，请重新获取。", "code")
+        raise HearingError(_("验证码已失效，请重新获取。"), "code")
     if code_row.attempts >= rules.SMS_CODE_MAX_ATTEMPTS:
-        raise HearingError("验证码输错次数过多，请重新获取。", "code")
+        raise HearingError(_("验证码输错次数过多，请重新获取。"), "code")
     code_row.attempts += 1
     if not hmac.compare_digest(code_row.code_hash, _code_hash(code_row.phone_hash, (code or "").strip())):
-        raise HearingError("验证码不正确，请核对短信后重新输入。", "code")
+        raise HearingError(_("验证码不正确，请核对短信后重新输入。"), "code")
 
 
 def register(meeting: Meeting, *, actor, code_row: SmsCode, phone: str, name: str, category: SeatCategory,
@@ -80,11 +82,11 @@ def register(meeting: Meeting, *, actor, code_row: SmsCode, phone: str, name: st
     require(actor, "resident.submit", meeting)
     meeting = lock_meeting(meeting.id)
     if not meeting.registration_open(now):
-        raise HearingError("该会议当前不在报名时间内。")
+        raise HearingError(_("该会议当前不在报名时间内。"))
     if category.meeting_id != meeting.id or not category.is_public or category.seats <= 0:
-        raise HearingError("请选择可报名的类别。", "category")
+        raise HearingError(_("请选择可报名的类别。"), "category")
     if not consent:
-        raise HearingError("请阅读并同意个人信息说明后再报名。", "consent")
+        raise HearingError(_("请阅读并同意个人信息说明后再报名。"), "consent")
     reg = Registration(
         meeting_id=meeting.id, category_id=category.id, public_id=new_code(8), receipt_code=new_code(10),
         ticket_code=new_code(6), name=name, phone_enc=encrypt(phone), phone_hash=phone_hash(phone),
@@ -98,7 +100,7 @@ def register(meeting: Meeting, *, actor, code_row: SmsCode, phone: str, name: st
             db.session.add(reg)
             db.session.flush()
     except IntegrityError:  # the same phone registered concurrently
-        raise HearingError("该手机号已报名本次会议（每个手机号限报一次）。", "phone") from None
+        raise HearingError(_("该手机号已报名本次会议（每个手机号限报一次）。"), "phone") from None
     code_row.consumed_at = now
     db.session.refresh(reg)
     notify.tell(reg, "received_first_come" if meeting.allocation == Allocation.FIRST_COME else "received")
@@ -157,13 +159,13 @@ def cancel_registration(reg: Registration, *, actor, code: str, now: datetime) -
     Returns the promoted registration, if any."""
     require(actor, "resident.submit", reg)
     if not hmac.compare_digest(normalise_receipt(code), reg.receipt_code):
-        raise HearingError("回执码不正确。", "code")
+        raise HearingError(_("回执码不正确。"), "code")
     meeting = lock_meeting(reg.meeting_id)
     db.session.refresh(reg)
     if reg.status == RegStatus.CANCELLED:
-        raise HearingError("该报名已经取消。")
+        raise HearingError(_("该报名已经取消。"))
     if meeting.starts_at <= now:
-        raise HearingError("会议已开始，不能再取消报名。")
+        raise HearingError(_("会议已开始，不能再取消报名。"))
     had_seat, was_waiting = reg.holds_seat, reg.waitlist_position if reg.status == RegStatus.WAITING else None
     reg.status, reg.cancelled_at, reg.waitlist_position = RegStatus.CANCELLED, now, None
     if was_waiting:

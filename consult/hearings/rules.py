@@ -1,6 +1,8 @@
 """Composition rules and lead times: defaults (Baiyin), per-locality configuration, plain-Chinese text."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 import re
 
 from flask import current_app
@@ -76,14 +78,14 @@ def parse_rules(text: str, names: dict[str, str]) -> list[dict]:
             continue
         m = _LINE.match(line)
         if not m:
-            raise ValueError(f"第 {n} 行格式不正确，应为“类别代码 >= 百分比”或“类别代码, 类别代码 <= 百分比”。")
+            raise ValueError(_('第 %(v0)s 行格式不正确，应为“类别代码 >= 百分比”或“类别代码, 类别代码 <= 百分比”。', v0=n))
         codes = [c.strip() for c in m["codes"].split(",") if c.strip()]
         unknown = [c for c in codes if c not in names]
         if unknown or not codes:
-            raise ValueError(f"第 {n} 行有未知的类别代码：{'、'.join(unknown) or '（空）'}。")
+            raise ValueError(_('第 %(v0)s 行有未知的类别代码：%(v1)s。', v0=n, v1='、'.join(unknown) or '（空）'))
         pct = float(m["pct"])
         if pct > 100:
-            raise ValueError(f"第 {n} 行的百分比不能超过 100。")
+            raise ValueError(_('第 %(v0)s 行的百分比不能超过 100。', v0=n))
         pct = int(pct) if pct.is_integer() else pct
         label = "和".join(names[c] for c in codes)
         if m["op"] in (">=", "≥"):

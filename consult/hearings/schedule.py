@@ -1,6 +1,8 @@
 """Organisers schedule meetings: times and lead times, officials, seat categories, rules."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 import re
 from datetime import datetime, timedelta
 
@@ -35,21 +37,21 @@ def schedule_shortfalls(meeting_like, *, publish_at: datetime) -> list[str]:
 
 def _check(meeting: Meeting, now: datetime) -> None:
     if meeting.starts_at <= now:
-        raise HearingError("会议时间必须晚于当前时间。", "starts_at")
+        raise HearingError(_("会议时间必须晚于当前时间。"), "starts_at")
     if meeting.registration_closes_at <= meeting.registration_opens_at:
-        raise HearingError("报名截止时间必须晚于报名开始时间。", "registration_closes_at")
+        raise HearingError(_("报名截止时间必须晚于报名开始时间。"), "registration_closes_at")
     if meeting.registration_closes_at > meeting.starts_at:
-        raise HearingError("报名截止时间不能晚于会议开始时间。", "registration_closes_at")
+        raise HearingError(_("报名截止时间不能晚于会议开始时间。"), "registration_closes_at")
     if meeting.promotion_cutoff_at and meeting.promotion_cutoff_at > meeting.starts_at:
-        raise HearingError("候补递补截止时间不能晚于会议开始时间。", "promotion_cutoff_at")
+        raise HearingError(_("候补递补截止时间不能晚于会议开始时间。"), "promotion_cutoff_at")
     if meeting.kind == MeetingKind.VIDEO and not meeting.online_link.strip():
-        raise HearingError("视频听证请填写线上参会链接。", "online_link")
+        raise HearingError(_("视频听证请填写线上参会链接。"), "online_link")
     if meeting.kind != MeetingKind.VIDEO and not meeting.venue.strip():
-        raise HearingError("请填写会议地点。", "venue")
+        raise HearingError(_("请填写会议地点。"), "venue")
     if meeting.online_link and not re.match(r"^https?://\S+$", meeting.online_link):
-        raise HearingError("线上链接应以 http:// 或 https:// 开头，且不含空格。", "online_link")
+        raise HearingError(_("线上链接应以 http:// 或 https:// 开头，且不含空格。"), "online_link")
     if meeting.allocation == Allocation.FIRST_COME and meeting.matter.is_sensitive:
-        raise HearingError("敏感事项须在报名截止后按规则遴选（持反对意见者优先），不能按报名先后确定。", "allocation")
+        raise HearingError(_("敏感事项须在报名截止后按规则遴选（持反对意见者优先），不能按报名先后确定。"), "allocation")
     short = schedule_shortfalls(meeting, publish_at=meeting.published_at or now)
     if short and not (meeting.short_schedule_reason or "").strip():
         raise HearingError("；".join(short) + "。请填写缩短时限的理由（将公开并留存）。", "short_schedule_reason")
@@ -60,9 +62,9 @@ def _check(meeting: Meeting, now: datetime) -> None:
 def parse_questions(text: str | None) -> list[str]:
     questions = [q for q in re.split(r"\r\n|\r|\n", text or "") if q.strip()]
     if len(questions) > MAX_QUESTIONS:
-        raise HearingError(f"自定义问题最多 {MAX_QUESTIONS} 个（每行一个）。", "questions")
+        raise HearingError(_('自定义问题最多 %(v0)s 个（每行一个）。', v0=MAX_QUESTIONS), "questions")
     if any(len(q) > 200 for q in questions):
-        raise HearingError("每个问题最多 200 字。", "questions")
+        raise HearingError(_("每个问题最多 200 字。"), "questions")
     return questions
 
 
@@ -93,7 +95,7 @@ def create_meeting(matter: Matter, *, actor, now: datetime, **values) -> Meeting
 def update_meeting(meeting: Meeting, *, actor, now: datetime, **values) -> Meeting:
     require(actor, "matter.manage", meeting)
     if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
-        raise HearingError("已取消或已召开的会议不能再修改。")
+        raise HearingError(_("已取消或已召开的会议不能再修改。"))
     before = snapshot(meeting, FIELDS)
     _apply(meeting, values, now)
     db.session.flush()
@@ -109,7 +111,7 @@ def update_meeting(meeting: Meeting, *, actor, now: datetime, **values) -> Meeti
 def publish_meeting(meeting: Meeting, *, actor, now: datetime) -> Meeting:
     require(actor, "matter.manage", meeting)
     if meeting.status != MeetingStatus.DRAFT:
-        raise HearingError("只有草稿状态的会议可以发布。")
+        raise HearingError(_("只有草稿状态的会议可以发布。"))
     check_seats(meeting)
     meeting.published_at = now
     _check(meeting, now)
@@ -123,9 +125,9 @@ def publish_meeting(meeting: Meeting, *, actor, now: datetime) -> Meeting:
 def cancel_meeting(meeting: Meeting, *, actor, reason: str, now: datetime) -> Meeting:
     require(actor, "matter.manage", meeting)
     if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
-        raise HearingError("该会议已取消或已召开。")
+        raise HearingError(_("该会议已取消或已召开。"))
     if not (reason or "").strip():
-        raise HearingError("请填写取消理由（将通知报名人）。", "reason")
+        raise HearingError(_("请填写取消理由（将通知报名人）。"), "reason")
     before = snapshot(meeting, ("status", "cancel_reason"))
     meeting.status, meeting.cancel_reason = MeetingStatus.CANCELLED, reason
     record(actor=actor, action="hearing.cancel", obj=meeting, matter_id=meeting.matter_id, before=before,
@@ -176,17 +178,17 @@ CATEGORY_FIELDS = ("name", "seats", "min_seats", "is_affected", "counts_in_share
 
 def check_seats(meeting: Meeting) -> None:
     if meeting.total_seats > meeting.capacity:
-        raise HearingError(f"各类别名额合计 {meeting.total_seats} 席，超过会议容量 {meeting.capacity} 人。", "seats")
+        raise HearingError(_('各类别名额合计 %(v0)s 席，超过会议容量 %(v1)s 人。', v0=meeting.total_seats, v1=meeting.capacity), "seats")
     if meeting.total_seats == 0:
-        raise HearingError("请至少为一个类别设置名额。", "seats")
+        raise HearingError(_("请至少为一个类别设置名额。"), "seats")
 
 
 def save_category(meeting: Meeting, *, actor, category: SeatCategory | None, **values) -> SeatCategory:
     require(actor, "matter.manage", meeting)
     if meeting.list_confirmed_at:
-        raise HearingError("名单已确认，不能再修改名额。")
+        raise HearingError(_("名单已确认，不能再修改名额。"))
     if values["min_seats"] > values["seats"]:
-        raise HearingError("最低名额不能多于名额。", "min_seats")
+        raise HearingError(_("最低名额不能多于名额。"), "min_seats")
     before = snapshot(category, CATEGORY_FIELDS) if category else None
     if category is None:
         n = db.session.scalar(select(func.count()).select_from(SeatCategory)
@@ -209,9 +211,9 @@ def delete_category(category: SeatCategory, *, actor) -> None:
     used = db.session.scalar(select(func.count()).select_from(Registration)
                              .where(Registration.category_id == category.id))
     if used:
-        raise HearingError("该类别已有报名，不能删除；可将名额设为 0。")
+        raise HearingError(_("该类别已有报名，不能删除；可将名额设为 0。"))
     if any(category.code in r["categories"] for r in category.meeting.rules or []):
-        raise HearingError("该类别仍在比例规则中使用，请先修改规则。")
+        raise HearingError(_("该类别仍在比例规则中使用，请先修改规则。"))
     record(actor=actor, action="hearing.category.delete", obj=category, matter_id=category.meeting.matter_id,
            before=snapshot(category, CATEGORY_FIELDS))
     category.meeting.categories.remove(category)
@@ -220,7 +222,7 @@ def delete_category(category: SeatCategory, *, actor) -> None:
 def set_rules(meeting: Meeting, *, actor, text: str) -> Meeting:
     require(actor, "matter.manage", meeting)
     if meeting.list_confirmed_at:
-        raise HearingError("名单已确认，不能再修改规则。")
+        raise HearingError(_("名单已确认，不能再修改规则。"))
     try:
         parsed = rules.parse_rules(text, {c.code: c.name for c in meeting.categories})
     except ValueError as exc:

@@ -14,7 +14,7 @@ from consult.jobs import commit
 from consult.matters.models import Matter
 from consult.models import utcnow
 from consult.permissions import can, require
-from consult.timeutil import local_to_utc, to_local
+from consult.timeutil import format_local, local_to_utc, to_local
 
 bp = Blueprint("hearings_staff", __name__, url_prefix="/staff")
 DATETIMES = ("starts_at", "registration_opens_at", "registration_closes_at", "promotion_cutoff_at")
@@ -106,10 +106,12 @@ def meeting_edit(meeting_id: int):
 @bp.route("/hearings/<int:meeting_id>")
 def meeting(meeting_id: int):
     m = _load(meeting_id, "matter.view")
+    draw = drawing.draw_of(m)
     return render_template(
         "hearings/staff_meeting.html", m=m, now=utcnow(), can_manage=can(current_user, "matter.manage", m),
         can_analyse=can(current_user, "matter.analyse", m), warnings=schedule.official_warnings(m),
-        figures=attendance.figures(m), draw=drawing.draw_of(m), broken=drawing.broken_rules(m),
+        figures=attendance.figures(m), draw=draw, draw_not_before=drawing.draw_not_before(m, draw),
+        draw_delay_hours=int(drawing.draw_delay().total_seconds() // 3600), broken=drawing.broken_rules(m),
         official_form=OfficialForm(), reason_form=ReasonForm(), seed_form=SeedForm(), OfficialRole=OfficialRole,
         shortfalls=schedule.schedule_shortfalls(m, publish_at=m.published_at or utcnow()))
 
@@ -277,12 +279,13 @@ def seed_publish(meeting_id: int):
     try:
         if not form.validate_on_submit():
             raise HearingError(_errors(form))
-        drawing.publish_seed(m, actor=current_user, now=utcnow())
+        drawing.publish_seed(m, actor=current_user, now=utcnow(), early_reason=form.early_reason.data)
     except HearingError as exc:
         _fail(exc)
     else:
         commit()
-        flash(_("报名已截止，抽签种子和报名编号名单已公布。"), "success")
+        flash(_("报名已截止，抽签种子和报名编号名单已公布。%(t)s 以后可以遴选。",
+                t=format_local(drawing.draw_not_before(m, drawing.draw_of(m)))), "success")
     return _back(m, anchor="#selection")
 
 
@@ -325,3 +328,4 @@ def remind(meeting_id: int):
 
 
 from consult.hearings import staff_door  # noqa: E402,F401  (registers the door and minutes pages on bp)
+from consult.hearings import counts as _counts  # noqa: E402,F401  (registers the dashboard figures)

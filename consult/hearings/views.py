@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from consult.crypto import decrypt, encrypt, mask_name, mask_phone
 from consult.extensions import db, limiter
+from consult.ratelimits import only_accepted
 from consult.hearings import drawing, minutes, registration, rules
 from consult.hearings.common import HearingError
-from consult.hearings.forms import LookupForm, PhoneForm, registration_form
+from consult.hearings.forms import CATEGORY_HINTS, LookupForm, PhoneForm, registration_form
 from consult.hearings.models import HearingStance, Meeting, MeetingStatus, SeatCategory, SmsCode
 from consult.jobs import commit
 from consult.models import utcnow
@@ -62,8 +63,10 @@ def _public_meeting_or_404(meeting_id: int) -> Meeting:
 @bp.route("/<int:meeting_id>")
 def meeting(meeting_id: int):
     m = _public_meeting_or_404(meeting_id)
+    draw = drawing.draw_of(m)
     return render_template(
-        "hearings/public.html", m=m, now=utcnow(), draw=drawing.draw_of(m), rule_lines=rules.plain_rule_text(m),
+        "hearings/public.html", m=m, now=utcnow(), draw=draw, draw_not_before=drawing.draw_not_before(m, draw),
+        rule_lines=rules.plain_rule_text(m),
         left=registration.seats_left(m), registered=registration.registered_counts(m),
         points=minutes.points_of(m) if m.status == MeetingStatus.HELD else [], is_first_come=m.allocation.value == "first_come")
 
@@ -89,7 +92,7 @@ def _render_phone(m, form, status=200):
 
 
 @bp.route("/<int:meeting_id>/register", methods=["GET", "POST"])
-@limiter.limit(_sms_limit, methods=["POST"])
+@limiter.limit(_sms_limit, methods=["POST"], deduct_when=only_accepted)
 def register_phone(meeting_id: int):
     m = _public_meeting_or_404(meeting_id)
     form = PhoneForm()
@@ -120,12 +123,21 @@ def _categories(m: Meeting) -> list[SeatCategory]:
 
 def _render_form(m, form, phone, status=200):
     return render_template("hearings/register_form.html", m=m, form=form, phone=mask_phone(phone),
+                           category_hints=CATEGORY_HINTS,
                            consent_text=registration.CONSENT_TEXT, questions=m.questions or [],
                            left=registration.seats_left(m), now=utcnow()), status
 
 
+def _points_given(form, category) -> bool:
+    """Speakers say what they want to raise; observers (a category outside the shares) need not."""
+    if (form.points.data or "").strip() or (category is not None and not category.counts_in_share):
+        return True
+    form.points.errors = [*form.points.errors, _("请填写发言要点（报名旁听人员可不填）。")]
+    return False
+
+
 @bp.route("/<int:meeting_id>/register/details", methods=["GET", "POST"])
-@limiter.limit(_register_limit, methods=["POST"])
+@limiter.limit(_register_limit, methods=["POST"], deduct_when=only_accepted)
 def register_details(meeting_id: int):
     m = _public_meeting_or_404(meeting_id)
     code_row, phone = _pending(m)
@@ -134,7 +146,11 @@ def register_details(meeting_id: int):
         return redirect(url_for("hearings.register_phone", meeting_id=m.id))
     form = registration_form(m.questions or [])
     form.category.choices = [(str(c.id), c.name) for c in _categories(m)]
-    if not form.validate_on_submit():
+    category = next((c for c in _categories(m) if str(c.id) == form.category.data), None)
+    valid = form.validate_on_submit()
+    if request.method == "POST":
+        valid = _points_given(form, category) and valid
+    if not valid:
         return _render_form(m, form, phone, 422 if form.errors else 200)
     now = utcnow()
     try:
@@ -143,7 +159,6 @@ def register_details(meeting_id: int):
         commit()  # keep the count of wrong tries
         form.code.errors.append(str(exc))
         return _render_form(m, form, phone, 422)
-    category = next((c for c in _categories(m) if str(c.id) == form.category.data), None)
     try:
         if category is None:
             raise HearingError(_("请选择可报名的类别。"), "category")
@@ -182,8 +197,9 @@ def _reg_or_404(code: str):
 @bp.route("/r/<code>")
 def receipt(code: str):
     reg = _reg_or_404(code)
+    draw = drawing.draw_of(reg.meeting)
     return render_template("hearings/receipt.html", reg=reg, m=reg.meeting, is_new=request.args.get("new") == "1",
-                           now=utcnow())
+                           now=utcnow(), draw=draw, draw_not_before=drawing.draw_not_before(reg.meeting, draw))
 
 
 @bp.route("/r/<code>/ticket")

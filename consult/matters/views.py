@@ -2,11 +2,11 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from consult.audit.services import entries_for_matter
+from consult.audit import pages as audit_pages
 from consult.auth.models import Organisation, User
 from consult.extensions import db
 from consult.jobs import commit
-from consult.matters import services
+from consult.matters import counts, services
 from consult.matters.forms import AssessorsForm, MatterForm, StatusForm
 from consult.matters.models import Matter, MatterStatus
 from consult.models import utcnow
@@ -23,8 +23,9 @@ def _staff_only():
 
 @bp.route("/")
 def dashboard():
-    return render_template("matters/dashboard.html", matters=services.visible_matters(current_user),
-                           can_create=can(current_user, "matter.create"))
+    matters = services.visible_matters(current_user)
+    return render_template("matters/dashboard.html", matters=matters, can_create=can(current_user, "matter.create"),
+                           figures=counts.figures([m.id for m in matters], utcnow()))
 
 
 def _matter_form(matter=None) -> MatterForm:
@@ -62,7 +63,8 @@ def detail(matter_id: int):
     return render_template("matters/detail.html", matter=matter, status_form=StatusForm(),
                            assessors_form=assessors_form,
                            can_manage=can(current_user, "matter.manage", matter),
-                           MatterStatus=MatterStatus, now=utcnow())
+                           MatterStatus=MatterStatus, now=utcnow(),
+                           figures=counts.figures([matter.id], utcnow())[matter.id])
 
 
 @bp.route("/matters/<int:matter_id>/edit", methods=["GET", "POST"])
@@ -123,4 +125,4 @@ def matter_assessors(matter_id: int):
 def audit(matter_id: int):
     matter = db.get_or_404(Matter, matter_id)
     require(current_user, "matter.audit", matter)
-    return render_template("matters/audit.html", matter=matter, entries=entries_for_matter(matter.id))
+    return audit_pages.render_log("matters/audit.html", audit_pages.read_filter(matter_id=matter.id), matter=matter)

@@ -69,7 +69,20 @@ def submit_comment(
             db.session.flush()
     except IntegrityError:  # a concurrent identical submission won the race
         raise CommentError(_("已有内容完全相同的意见，无需重复提交。"), "body") from None
+    if comment.status == CommentStatus.PENDING:
+        _tell_moderators(notice, comment)
     return comment
+
+
+def _tell_moderators(notice: Notice, comment: Comment) -> None:
+    """E-mail the office mailbox (NOTIFY_EMAIL) that a comment awaits moderation; sent after the commit."""
+    from consult.messaging.services import queue_email
+
+    address = current_app.config.get("NOTIFY_EMAIL")
+    if address:
+        queue_email(address, _("新意见待审核：%(t)s", t=notice.matter.title),
+                    _("“%(n)s”收到一条新意见（回执码 %(c)s），请登录平台审核。本邮件不含意见内容和个人信息。",
+                      n=notice.title, c=comment.receipt_display), purpose="comment.moderation")
 
 
 def find_by_receipt(code: str) -> Comment | None:
@@ -79,11 +92,21 @@ def find_by_receipt(code: str) -> Comment | None:
     return db.session.scalar(select(Comment).where(Comment.receipt_code == code))
 
 
-def public_comments(notice: Notice, *, limit: int = 100) -> list[Comment]:
+PUBLIC_PAGE_SIZE = 10
+
+
+def public_comments(notice: Notice, *, page: int = 1, per_page: int = PUBLIC_PAGE_SIZE) -> list[Comment]:
     stmt = (select(Comment)
             .where(Comment.matter_id == notice.matter_id, Comment.status == CommentStatus.PUBLISHED)
-            .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit))
+            .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(per_page).offset((page - 1) * per_page))
     return list(db.session.scalars(stmt))
+
+
+def adoption_counts(matter_id: int) -> dict[str, int]:
+    """How the published comments were answered: adopted / partly / not_adopted / unanswered."""
+    rows = db.session.execute(select(Comment.adoption, func.count()).where(
+        Comment.matter_id == matter_id, Comment.status == CommentStatus.PUBLISHED).group_by(Comment.adoption)).all()
+    return {(a.value if a else "unanswered"): n for a, n in rows}
 
 
 def stance_counts(matter_id: int, *, published_only: bool = True) -> dict[Stance, int]:
@@ -93,10 +116,19 @@ def stance_counts(matter_id: int, *, published_only: bool = True) -> dict[Stance
     return dict(db.session.execute(stmt.group_by(Comment.stance)).all())
 
 
-def staff_comments(matter, *, status: CommentStatus | None = None, unreplied: bool = False) -> list[Comment]:
+def staff_comments(matter, *, status: CommentStatus | None = None, unreplied: bool = False,
+                   stance: Stance | None = None, q: str = "") -> list[Comment]:
+    """The organiser's list: by status, unreplied, stance, and words in the text or the receipt code."""
     stmt = select(Comment).where(Comment.matter_id == matter.id)
     if status:
         stmt = stmt.where(Comment.status == status)
+    if stance:
+        stmt = stmt.where(Comment.stance == stance)
+    if q.strip():
+        term = q.strip()
+        code = normalise_receipt(term)
+        like = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(Comment.body.like(like, escape="\\") | (Comment.receipt_code == code))
     if unreplied:
         stmt = stmt.where(Comment.reply.is_(None), Comment.status != CommentStatus.REJECTED)
     return list(db.session.scalars(stmt.order_by(Comment.created_at.desc(), Comment.id.desc())))
@@ -112,6 +144,7 @@ def moderate_comment(comment: Comment, *, actor, publish: bool, reason: str | No
     comment.moderated_at = now
     record(actor=actor, action="comment.moderate", obj=comment, matter_id=comment.matter_id,
            before=before, after=snapshot(comment, ("status", "moderation_reason")))
+    notify_reply(comment, now=now)
     return comment
 
 
@@ -126,7 +159,27 @@ def reply_comment(comment: Comment, *, actor, reply: str, adoption: Adoption,
     comment.replied_at, comment.replied_by_id = now, actor.id
     record(actor=actor, action="comment.reply", obj=comment, matter_id=comment.matter_id,
            before=before, after=snapshot(comment, REPLY_FIELDS))
+    notify_reply(comment, now=now)
     return comment
+
+
+REPLY_SMS = "您在“{title}”公示中提交的意见已获答复。请凭回执码 {code} 在本平台“查询回执”中查看。"
+
+
+def notify_reply(comment: Comment, *, now: datetime) -> bool:
+    """Text a commenter who left a phone once their comment's reply is public (sent after the commit)."""
+    from consult.messaging.services import queue_sms
+
+    if (comment.reply is None or comment.status != CommentStatus.PUBLISHED or comment.reply_notified_at
+            or not comment.phone_enc):
+        return False
+    phone = decrypt(comment.phone_enc)
+    if not phone:
+        return False
+    queue_sms(phone, REPLY_SMS.format(title=comment.notice.title, code=comment.receipt_display),
+              purpose="comment.reply")
+    comment.reply_notified_at = now
+    return True
 
 
 def reveal_phone(comment: Comment, *, actor) -> str | None:

@@ -13,8 +13,9 @@ _DT = dict(format="%Y-%m-%dT%H:%M")
 
 class NoticeForm(FlaskForm):
     title = StringField(_l("公示标题"), validators=[NotBlank(), MaxChars(200), SafeText()])
-    body_html = TextAreaField(_l("公示正文"), validators=[NotBlank(), MaxChars(200_000), SafeText()],
-                              description=_l("可使用段落、加粗、列表、表格和链接；其他格式会被清除。"))
+    body = TextAreaField(_l("公示正文"), validators=[NotBlank(), MaxChars(200_000), SafeText()],
+                         description=_l("直接输入文字即可，换行会保留；空一行开始新段落。可选格式：“## 小标题”、"
+                                        "“**加粗**”、以“- ”开头的列表、[链接文字](https://…)。点“预览”查看居民看到的效果。"))
     starts_at = DateTimeLocalField(_l("公示开始时间（北京时间）"), validators=[InputRequired(_l("请选择开始时间。"))], **_DT)
     ends_at = DateTimeLocalField(_l("公示结束时间（北京时间）"), validators=[InputRequired(_l("请选择结束时间。"))], **_DT)
     short_period_reason = TextAreaField(_l("缩短公示期的理由"), validators=[Optional(), MaxChars(2000), SafeText()])
@@ -48,6 +49,11 @@ class CommentForm(FlaskForm):
 class ModerateForm(FlaskForm):
     decision = SelectField(_l("审核结果"), choices=[("publish", _l("公开")), ("reject", _l("不予公开"))])
     reason = StringField(_l("不予公开的理由"), validators=[Optional(), MaxChars(500), SafeText()])
+
+
+class RedactForm(FlaskForm):
+    words = TextAreaField(_l("要隐去的文字（每行一处）"), validators=[NotBlank(), MaxChars(1000), SafeText()],
+                          description=_l("例如意见中的手机号、姓名或门牌号；公开页面显示为“（已隐去）”，原文保留。"))
 
 
 class ReplyForm(FlaskForm):

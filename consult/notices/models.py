@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Optional
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.extensions import db
@@ -33,7 +33,8 @@ class Notice(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
-    body_html: Mapped[str] = mapped_column(Text, default="")
+    body_md: Mapped[str] = mapped_column(Text, default="")  # what the organiser writes (Markdown)
+    body_html: Mapped[str] = mapped_column(Text, default="")  # rendered from body_md, sanitised
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     short_period_reason: Mapped[Optional[str]] = mapped_column(Text)
@@ -43,6 +44,7 @@ class Notice(TimestampMixin, db.Model):
     matter = relationship("Matter", back_populates="notices", lazy="joined")
     attachments = relationship("Attachment", back_populates="notice", order_by="Attachment.id",
                                cascade="all, delete-orphan")
+    revisions = relationship("NoticeRevision", order_by="NoticeRevision.id.desc()", cascade="all, delete-orphan")
 
     @property
     def is_published(self) -> bool:
@@ -69,6 +71,20 @@ class Notice(TimestampMixin, db.Model):
         return max(0, (self.ends_at - now).days + (1 if (self.ends_at - now).seconds else 0))
 
 
+class NoticeRevision(db.Model):
+    """A change to a published notice, shown to residents ("本公示于…修改")."""
+
+    __tablename__ = "notice_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"), index=True)
+    revised_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revised_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    changed: Mapped[list] = mapped_column(JSON, default=list)  # field names, in form order
+    previous: Mapped[dict] = mapped_column(JSON, default=dict)  # field -> text before the change
+    current: Mapped[dict] = mapped_column(JSON, default=dict)  # field -> text after the change
+
+
 class Attachment(db.Model):
     __tablename__ = "attachments"
 
@@ -93,14 +109,17 @@ class Attachment(db.Model):
         return f"{self.size / 1024:.0f} KB" if self.size < 1024 * 1024 else f"{self.size / 1048576:.1f} MB"
 
 
-class Stance(enum.Enum):
+class Stance(enum.Enum):  # in the order of the scale
     SUPPORT = "support"
-    OPPOSE = "oppose"
     CONDITIONAL = "conditional"
     OTHER = "other"
+    OPPOSE = "oppose"
 
 
-STANCE_LABELS = {Stance.SUPPORT: _l("支持"), Stance.OPPOSE: _l("反对"), Stance.CONDITIONAL: _l("有条件支持"), Stance.OTHER: _l("其他")}
+# One stance scale for every voice (comments, hearings, the questionnaire's support question mapped
+# onto it), in this order wherever residents choose or read a stance.
+STANCE_LABELS = {Stance.SUPPORT: _l("支持"), Stance.CONDITIONAL: _l("有条件支持"), Stance.OTHER: _l("中立或其他"),
+                 Stance.OPPOSE: _l("反对")}
 
 
 class CommentStatus(enum.Enum):
@@ -154,6 +173,9 @@ class Comment(db.Model):
     adoption_reason: Mapped[Optional[str]] = mapped_column(Text)
     replied_at: Mapped[Optional[datetime]]
     replied_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    reply_notified_at: Mapped[Optional[datetime]]  # SMS "your comment has a reply" queued
+    body_original: Mapped[Optional[str]] = mapped_column(Text)  # before personal data was redacted
+    redacted_at: Mapped[Optional[datetime]]
     personal_data_purged_at: Mapped[Optional[datetime]]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 

@@ -13,12 +13,14 @@ from sqlalchemy import func, or_, select
 from consult.audit.services import record, snapshot
 from consult.extensions import db
 from consult.matters.models import Matter, MatterKind, MatterStatus
-from consult.notices.models import Attachment, Notice, NoticeStatus
-from consult.notices.sanitize import clean_html
+from consult.notices.markup import render_markdown
+from consult.notices.models import Attachment, Notice, NoticeRevision, NoticeStatus
 from consult.permissions import require
 from consult.storage import storage
 
-FIELDS = ("title", "body_html", "starts_at", "ends_at", "short_period_reason", "status")
+FIELDS = ("title", "body_md", "starts_at", "ends_at", "short_period_reason", "status")
+# what residents are told changed in a published notice, in form order
+REVISED_FIELDS = ("title", "body_md", "starts_at", "ends_at", "short_period_reason")
 ALLOWED_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 
 
@@ -36,10 +38,12 @@ def check_period(starts_at: datetime, ends_at: datetime, reason: str | None) -> 
         raise NoticeError(_("公示期少于 %(d)s 天，请填写缩短公示期的理由。", d=minimum), "short_period_reason")
 
 
-def _apply(notice: Notice, *, title, body_html, starts_at, ends_at, short_period_reason) -> None:
+def _apply(notice: Notice, *, title, body, starts_at, ends_at, short_period_reason) -> None:
+    """body: Markdown (plain text and simple HTML also work); rendered and sanitised once here."""
     check_period(starts_at, ends_at, short_period_reason)
     notice.title = title
-    notice.body_html = clean_html(body_html)
+    notice.body_md = body
+    notice.body_html = render_markdown(body)
     notice.starts_at, notice.ends_at = starts_at, ends_at
     short = ends_at - starts_at < timedelta(days=current_app.config["NOTICE_MIN_DAYS"])
     notice.short_period_reason = short_period_reason if short else None
@@ -65,7 +69,18 @@ def update_notice(notice: Notice, *, actor, **values) -> Notice:
     if after != before:
         record(actor=actor, action="notice.update", obj=notice, matter_id=notice.matter_id,
                before=before, after=after)
+        if notice.is_published:
+            _keep_revision(notice, actor, before, after)
     return notice
+
+
+def _keep_revision(notice: Notice, actor, before: dict, after: dict) -> None:
+    """Residents see that a published notice changed, when, and what."""
+    changed = [f for f in REVISED_FIELDS if before.get(f) != after.get(f)]
+    if changed:
+        notice.revisions.append(NoticeRevision(
+            revised_by_id=getattr(actor, "id", None), changed=changed,
+            previous={f: before.get(f) for f in changed}, current={f: after.get(f) for f in changed}))
 
 
 def publish_notice(notice: Notice, *, actor, now: datetime) -> Notice:

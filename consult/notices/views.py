@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from consult import receipts
 from consult.extensions import db, limiter
+from consult.ratelimits import only_accepted
 from consult.jobs import commit
 from consult.matters.models import KIND_LABELS, MatterKind
 from consult.models import utcnow
@@ -50,10 +51,13 @@ def _public_notice_or_404(notice_id: int) -> Notice:
 
 def _render_notice(notice: Notice, form: CommentForm, status: int = 200):
     now = utcnow()
+    counts = comment_services.stance_counts(notice.matter_id)
+    pages = max(1, -(-sum(counts.values()) // comment_services.PUBLIC_PAGE_SIZE))
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
     return render_template(
-        "notices/detail.html", notice=notice, form=form, now=now,
-        comments=comment_services.public_comments(notice),
-        counts=comment_services.stance_counts(notice.matter_id), Stance=Stance,
+        "notices/detail.html", notice=notice, form=form, now=now, page=page, pages=pages,
+        comments=comment_services.public_comments(notice, page=page), counts=counts, Stance=Stance,
+        adoption=comment_services.adoption_counts(notice.matter_id) if notice.state(now) == "closed" else None,
         consent_text=comment_services.CONSENT_TEXT,
     ), status
 
@@ -64,7 +68,7 @@ def detail(notice_id: int):
 
 
 @bp.route("/notices/<int:notice_id>/comments", methods=["POST"])
-@limiter.limit(_comment_limit)
+@limiter.limit(_comment_limit, deduct_when=only_accepted)
 def comment(notice_id: int):
     notice = _public_notice_or_404(notice_id)
     form = CommentForm()

@@ -9,6 +9,8 @@ Errors are keyed by the form field they belong to, in Chinese.
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 import hashlib
 import math
 from dataclasses import dataclass, field
@@ -37,9 +39,9 @@ def _fmt(x: float | None) -> str:
 
 def _text_error(text: str, limit: int) -> str | None:
     if has_forbidden_chars(text):
-        return "内容含有无法保存的控制字符，请删除后重试。"
+        return _("内容含有无法保存的控制字符，请删除后重试。")
     if len(text) > limit:
-        return f"内容过长：最多 {limit} 个字，当前 {len(text)} 个字。"
+        return _('内容过长：最多 %(v0)s 个字，当前 %(v1)s 个字。', v0=limit, v1=len(text))
     return None
 
 
@@ -56,7 +58,7 @@ def _parse_other(q: QSpec, chosen: list[int], get) -> tuple[str | None, str | No
         return None, None
     text = get(f"{q.field}_other")
     if text is None or not text.strip():
-        return None, "请注明“其他”的具体内容。"
+        return None, _("请注明“其他”的具体内容。")
     return text, _text_error(text, OTHER_MAX_CHARS)
 
 
@@ -68,12 +70,12 @@ def parse_question(q: QSpec, getlist) -> tuple[dict | None, dict[str, str]]:
         ids = _ids(getlist(f))
         valid = {o.id for o in q.options}
         if ids is None or any(i not in valid for i in ids):
-            return None, {f: "选项无效，请重新选择。"}
+            return None, {f: _("选项无效，请重新选择。")}
         ids = list(dict.fromkeys(ids))
         if not ids:
             return None, {}
         if q.kind != QuestionKind.MULTIPLE and len(ids) > 1:
-            return None, {f: "此题只能选择一项。"}
+            return None, {f: _("此题只能选择一项。")}
         other, err = _parse_other(q, ids, get)
         if err:
             return None, {f"{f}_other": err}
@@ -85,7 +87,7 @@ def parse_question(q: QSpec, getlist) -> tuple[dict | None, dict[str, str]]:
         for r in q.rows:
             ids = _ids(getlist(f"{f}_r{r.id}"))
             if ids is None or any(i not in valid for i in ids) or len(ids) > 1:
-                errors[f"{f}_r{r.id}"] = "选项无效，请重新选择。"
+                errors[f"{f}_r{r.id}"] = _("选项无效，请重新选择。")
             elif ids:
                 rows[r.id] = ids[0]
         return ({"rows": rows} if rows else None), errors
@@ -105,13 +107,13 @@ def _parse_number(q: QSpec, raw: str) -> tuple[dict | None, dict[str, str]]:
     except ValueError:
         value = math.nan
     if len(text) > 30 or not math.isfinite(value):
-        return None, {q.field: "请填写数字。"}
+        return None, {q.field: _("请填写数字。")}
     lo, hi = q.min_value, q.max_value
     if (lo is not None and value < lo) or (hi is not None and value > hi):
         if lo is not None and hi is not None:
-            msg = f"请填写 {_fmt(lo)} 到 {_fmt(hi)} 之间的数字。"
+            msg = _('请填写 %(v0)s 到 %(v1)s 之间的数字。', v0=_fmt(lo), v1=_fmt(hi))
         else:
-            msg = f"请填写不小于 {_fmt(lo)} 的数字。" if lo is not None else f"请填写不大于 {_fmt(hi)} 的数字。"
+            msg = _('请填写不小于 %(v0)s 的数字。', v0=_fmt(lo)) if lo is not None else _('请填写不大于 %(v0)s 的数字。', v0=_fmt(hi))
         return None, {q.field: msg}
     return {"number": value, "raw": raw}, {}
 
@@ -119,23 +121,23 @@ def _parse_number(q: QSpec, raw: str) -> tuple[dict | None, dict[str, str]]:
 def _required_error(q: QSpec, value: dict | None) -> dict[str, str]:
     if q.kind == QuestionKind.MATRIX:
         got = (value or {}).get("rows", {})
-        return {f"{q.field}_r{r.id}": "请为这一行选择一项。" for r in q.rows if q.required and r.id not in got}
+        return {f"{q.field}_r{r.id}": _("请为这一行选择一项。") for r in q.rows if q.required and r.id not in got}
     if value is None:
         if not q.required:
             return {}
         if q.kind == QuestionKind.MULTIPLE:
-            return {q.field: f"请至少选择 {max(q.min_picks or 1, 1)} 项。"}
+            return {q.field: _('请至少选择 %(v0)s 项。', v0=max(q.min_picks or 1, 1))}
         if q.is_choice:
-            return {q.field: "请选择一项。"}
-        return {q.field: "请回答此题。"}
+            return {q.field: _("请选择一项。")}
+        return {q.field: _("请回答此题。")}
     if "text" in value and q.required and not value["text"].strip():
-        return {q.field: "请回答此题。"}
+        return {q.field: _("请回答此题。")}
     if q.kind == QuestionKind.MULTIPLE:
         n = len(value["options"])
         if q.min_picks and n < q.min_picks:
-            return {q.field: f"请至少选择 {q.min_picks} 项。"}
+            return {q.field: _('请至少选择 %(v0)s 项。', v0=q.min_picks)}
         if q.max_picks and n > q.max_picks:
-            return {q.field: f"最多选择 {q.max_picks} 项，您选择了 {n} 项。"}
+            return {q.field: _('最多选择 %(v0)s 项，您选择了 %(v1)s 项。', v0=q.max_picks, v1=n)}
     return {}
 
 

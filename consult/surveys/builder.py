@@ -6,6 +6,8 @@ Every structural change bumps survey.version (form caches key on it).
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from datetime import datetime
 
 from sqlalchemy import or_, select
@@ -38,20 +40,20 @@ def _touch(survey: Survey) -> None:
 
 def _check_text(value: str, field: str, limit: int) -> str:
     if value is None or not value.strip():
-        raise SurveyError("此项为必填项。", field)
+        raise SurveyError(_("此项为必填项。"), field)
     if len(value) > limit:
-        raise SurveyError(f"内容过长：最多 {limit} 个字。", field)
+        raise SurveyError(_('内容过长：最多 %(v0)s 个字。', v0=limit), field)
     if has_forbidden_chars(value):
-        raise SurveyError("内容含有无法保存的控制字符，请删除后重试。", field)
+        raise SurveyError(_("内容含有无法保存的控制字符，请删除后重试。"), field)
     return value
 
 
 # --- survey ---------------------------------------------------------------------------
 def _apply_survey(survey: Survey, *, title, intro, opens_at, closes_at, mode, notice) -> None:
     if closes_at <= opens_at:
-        raise SurveyError("结束时间必须晚于开始时间。", "closes_at")
+        raise SurveyError(_("结束时间必须晚于开始时间。"), "closes_at")
     if notice is not None and notice.matter_id != survey.matter_id:
-        raise SurveyError("只能关联本事项的公示。", "notice_id")
+        raise SurveyError(_("只能关联本事项的公示。"), "notice_id")
     survey.title, survey.intro = _check_text(title, "title", 200), intro or ""
     survey.opens_at, survey.closes_at, survey.mode = opens_at, closes_at, ResponseMode(mode)
     survey.notice_id = notice.id if notice is not None else None
@@ -74,7 +76,7 @@ def update_survey(survey: Survey, *, actor, **values) -> Survey:
     before = snapshot(survey, SURVEY_FIELDS)
     if survey.status == SurveyStatus.PUBLISHED and values.get("mode") != survey.mode.value \
             and has_answers(survey):
-        raise SurveyError("已有答卷后不能更改填写方式。", "mode")
+        raise SurveyError(_("已有答卷后不能更改填写方式。"), "mode")
     _apply_survey(survey, **values)
     _touch(survey)
     after = snapshot(survey, SURVEY_FIELDS)
@@ -86,11 +88,11 @@ def update_survey(survey: Survey, *, actor, **values) -> Survey:
 def publish_survey(survey: Survey, *, actor, now: datetime) -> Survey:
     require(actor, "matter.manage", survey)
     if survey.status == SurveyStatus.PUBLISHED:
-        raise SurveyError("问卷已发布。")
+        raise SurveyError(_("问卷已发布。"))
     if not survey.questions:
-        raise SurveyError("问卷还没有题目，请先添加题目或插入标准问卷。")
+        raise SurveyError(_("问卷还没有题目，请先添加题目或插入标准问卷。"))
     if survey.closes_at <= now:
-        raise SurveyError("结束时间已过，请先修改时间。", "closes_at")
+        raise SurveyError(_("结束时间已过，请先修改时间。"), "closes_at")
     survey.status = SurveyStatus.PUBLISHED
     _touch(survey)
     _audit(actor, "survey.publish", survey, survey, before={"status": "draft"}, after={"status": "published"})
@@ -100,7 +102,7 @@ def publish_survey(survey: Survey, *, actor, now: datetime) -> Survey:
 def close_survey(survey: Survey, *, actor, now: datetime) -> Survey:
     require(actor, "matter.manage", survey)
     if not survey.is_open(now):
-        raise SurveyError("问卷当前未在填写期内。")
+        raise SurveyError(_("问卷当前未在填写期内。"))
     before = snapshot(survey, ("closes_at",))
     survey.closes_at = now
     _touch(survey)
@@ -151,7 +153,7 @@ def delete_section(section: Section, *, actor) -> None:
     require(actor, "matter.manage", section)
     survey = section.survey
     if any(_question_answered(q) for q in section.questions):
-        raise SurveyError("该部分的题目已有答卷，不能删除。")
+        raise SurveyError(_("该部分的题目已有答卷，不能删除。"))
     from consult.surveys.questions import _delete_question_rows
 
     for q in list(section.questions):

@@ -6,6 +6,8 @@ who ask for it, and that is recorded in the audit log.
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 import csv
 import io
 
@@ -35,7 +37,7 @@ def start_export(survey: Survey, *, actor, fmt: str, personal: bool):
     """Queue an export of every response; returns the JobRun to watch."""
     require(actor, "matter.view", survey)
     if fmt not in FORMATS:
-        raise SurveyError("请选择 CSV 或 Excel 格式。", "format")
+        raise SurveyError(_("请选择 CSV 或 Excel 格式。"), "format")
     if personal:
         require(actor, "matter.personal_data", survey)
         record(actor=actor, action="survey.export_personal", obj=survey, matter_id=survey.matter_id,
@@ -49,7 +51,7 @@ def export_job(job_id: int, survey_id: int, fmt: str, personal: bool) -> None:
     """The job: write every row, reporting progress, then store the file."""
     spec = load_spec(survey_id)
     if spec is None:
-        raise SurveyError("问卷已不存在。")
+        raise SurveyError(_("问卷已不存在。"))
     total = response_count(survey_id)
     report_progress(job_id, 0, total, "正在导出答卷")
     sink = _CsvSink() if fmt == "csv" else _XlsxSink()

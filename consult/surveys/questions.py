@@ -2,6 +2,8 @@
 display conditions; 知晓率/支持率 definitions; sample targets; the standard questionnaire."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import delete
 
@@ -14,7 +16,7 @@ from consult.surveys.models import (SCALE5_LABELS, Option, Question, QuestionKin
                                     Section, Survey)
 from consult.surveys.facts import refresh_facts
 from consult.surveys.spec import definitions_of
-from consult.surveys.standard import DEFINITIONS, OTHER, STANDARD
+from consult.surveys.standard import DEFINITIONS, OTHER, VARIANTS
 
 MAX_OPTIONS = 40
 
@@ -26,23 +28,23 @@ def _clean_labels(labels, field: str) -> list[str]:
             continue
         out.append(_check_text(label, field, 300))
     if len(out) > MAX_OPTIONS:
-        raise SurveyError(f"选项最多 {MAX_OPTIONS} 个。", field)
+        raise SurveyError(_('选项最多 %(v0)s 个。', v0=MAX_OPTIONS), field)
     return out
 
 
 def _check_rules(q: Question) -> None:
     n = len([o for o in q.options if not o.is_row])
     if q.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) and n < 2:
-        raise SurveyError("选择题至少需要两个选项。", "options")
+        raise SurveyError(_("选择题至少需要两个选项。"), "options")
     if q.kind == QuestionKind.MATRIX and not q.rows:
-        raise SurveyError("矩阵题至少需要一行。", "rows")
+        raise SurveyError(_("矩阵题至少需要一行。"), "rows")
     if q.kind == QuestionKind.MULTIPLE:
         lo, hi = q.min_picks, q.max_picks
         if (lo is not None and lo < 0) or (hi is not None and hi < 1) or (lo and hi and lo > hi) or (hi and hi > n):
-            raise SurveyError("最少/最多选择数不合理：应满足 0 ≤ 最少 ≤ 最多 ≤ 选项数。", "max_picks")
+            raise SurveyError(_("最少/最多选择数不合理：应满足 0 ≤ 最少 ≤ 最多 ≤ 选项数。"), "max_picks")
     if q.kind == QuestionKind.NUMBER and q.min_value is not None and q.max_value is not None \
             and q.min_value > q.max_value:
-        raise SurveyError("最小值不能大于最大值。", "max_value")
+        raise SurveyError(_("最小值不能大于最大值。"), "max_value")
 
 
 def _new_options(q: Question, labels, *, rows=False, start=0, codes=None) -> None:
@@ -86,9 +88,9 @@ def update_question(q: Question, *, actor, labels: dict[int, str] | None = None,
     require(actor, "matter.manage", q)
     survey = q.survey
     if "kind" in values and QuestionKind(values.pop("kind")) != q.kind and _question_answered(q):
-        raise SurveyError("该题已有答卷，不能更改题型。", "kind")
+        raise SurveyError(_("该题已有答卷，不能更改题型。"), "kind")
     if "section_id" in values and values["section_id"] not in {s.id for s in survey.sections}:
-        raise SurveyError("请选择本问卷的部分。", "section_id")
+        raise SurveyError(_("请选择本问卷的部分。"), "section_id")
     before = snapshot(q, QUESTION_FIELDS) | {"options": {o.id: o.label for o in q.options}}
     if "text" in values:
         values["text"] = _check_text(values["text"], "text", 2000)
@@ -119,7 +121,7 @@ def _remove_options(q: Question, ids: set[int]) -> None:
     if not ids:
         return
     if ids & _answered_option_ids(q):
-        raise SurveyError("已有答卷选择了该选项，不能删除（可以修改措辞）。", "options")
+        raise SurveyError(_("已有答卷选择了该选项，不能删除（可以修改措辞）。"), "options")
     for o in [o for o in q.options if o.id in ids]:
         q.options.remove(o)
 
@@ -159,7 +161,7 @@ def _delete_question_rows(q: Question) -> None:
 def delete_question(q: Question, *, actor) -> None:
     require(actor, "matter.manage", q)
     if _question_answered(q):
-        raise SurveyError("该题已有答卷，不能删除（可以修改措辞）。")
+        raise SurveyError(_("该题已有答卷，不能删除（可以修改措辞）。"))
     survey = q.survey
     _audit(actor, "survey.question.delete", q, survey, before={"text": q.text, "kind": q.kind.value})
     _delete_question_rows(q)
@@ -203,13 +205,13 @@ def set_condition(q: Question, *, actor, question_id: int | None, option_ids) ->
         order = question_order(q.survey)
         source = next((x for x in q.survey.questions if x.id == question_id), None)
         if source is None or source.kind not in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.SCALE5):
-            raise SurveyError("条件只能引用本问卷的单选、多选或量表题。", "condition_question_id")
+            raise SurveyError(_("条件只能引用本问卷的单选、多选或量表题。"), "condition_question_id")
         if order.index(source.id) >= order.index(q.id):
-            raise SurveyError("条件题必须排在本题之前。", "condition_question_id")
+            raise SurveyError(_("条件题必须排在本题之前。"), "condition_question_id")
         valid = {o.id for o in source.choices}
         ids = sorted({int(i) for i in option_ids} & valid)
         if not ids:
-            raise SurveyError("请至少选择一个条件选项。", "condition_option_ids")
+            raise SurveyError(_("请至少选择一个条件选项。"), "condition_option_ids")
         q.condition_question_id, q.condition_option_ids = source.id, ids
     _touch(q.survey)
     _audit(actor, "survey.question.condition", q, q.survey, before=before,
@@ -236,7 +238,7 @@ def set_definitions(survey: Survey, *, actor, awareness_question_id, awareness_o
         if qid is None:
             return None
         if qid not in by_id or by_id[qid].kind not in (QuestionKind.SINGLE, QuestionKind.SCALE5):
-            raise SurveyError("请选择本问卷的单选题或量表题。", field)
+            raise SurveyError(_("请选择本问卷的单选题或量表题。"), field)
         return qid
 
     def opts(qid, ids, field):
@@ -244,7 +246,7 @@ def set_definitions(survey: Survey, *, actor, awareness_question_id, awareness_o
             return []
         chosen = sorted({int(i) for i in ids} & {o.id for o in by_id[qid].choices})
         if not chosen:
-            raise SurveyError("请选择计入的选项。", field)
+            raise SurveyError(_("请选择计入的选项。"), field)
         return chosen
 
     before = snapshot(survey, DEFINITION_FIELDS)
@@ -266,15 +268,15 @@ def set_targets(survey: Survey, *, actor, targets: dict[int, int | None]) -> Sur
     require(actor, "matter.manage", survey)
     group = next((q for q in survey.questions if q.id == survey.group_question_id), None)
     if group is None:
-        raise SurveyError("请先指定“受访者类别”题。", "targets")
+        raise SurveyError(_("请先指定“受访者类别”题。"), "targets")
     valid = {o.id for o in group.choices}
     existing = {t.option_id: t for t in survey.targets}
     before = {str(k): t.target for k, t in existing.items()}
     for oid, n in targets.items():
         if oid not in valid:
-            raise SurveyError("目标类别无效。", "targets")
+            raise SurveyError(_("目标类别无效。"), "targets")
         if n is not None and (n < 0 or n > 1_000_000):
-            raise SurveyError("目标样本量应在 0 到 1,000,000 之间。", f"target-{oid}")
+            raise SurveyError(_("目标样本量应在 0 到 1,000,000 之间。"), f"target-{oid}")
         if n is None or n == 0:
             if oid in existing:
                 survey.targets.remove(existing[oid])
@@ -288,11 +290,14 @@ def set_targets(survey: Survey, *, actor, targets: dict[int, int | None]) -> Sur
     return survey
 
 
-def insert_standard(survey: Survey, *, actor) -> list[Section]:
-    """Append the standard 稳评 questionnaire and preset the 知晓率/支持率 definitions."""
+def insert_standard(survey: Survey, *, actor, variant: str = "expropriation") -> list[Section]:
+    """Append the standard 稳评 questionnaire in one of its variants (see standard.VARIANTS) and
+    preset the 知晓率/支持率 definitions."""
     require(actor, "matter.manage", survey)
+    if variant not in VARIANTS:
+        raise SurveyError(_("请选择标准问卷的类型。"), "variant")
     sections, by_code = [], {}
-    for title, description, specs in STANDARD:
+    for title, description, specs in VARIANTS[variant]:
         section = add_section(survey, actor=actor, title=title, description=description)
         sections.append(section)
         for spec in specs:
@@ -312,7 +317,7 @@ def insert_standard(survey: Survey, *, actor) -> list[Section]:
     _preset_definitions(survey, by_code)
     db.session.flush()
     refresh_facts(survey, fact_questions)
-    _audit(actor, "survey.insert_standard", survey, survey, after={"questions": len(by_code)})
+    _audit(actor, "survey.insert_standard", survey, survey, after={"variant": variant, "questions_count": len(by_code)})
     return sections
 
 
@@ -323,4 +328,5 @@ def _preset_definitions(survey: Survey, by_code: dict[str, Question]) -> None:
         setattr(survey, f"{name}_question_id", q.id)
         setattr(survey, f"{name}_option_ids", [o.id for o in q.options if o.code in opt_codes])
     survey.group_question_id = by_code[DEFINITIONS["group"]].id
-    survey.distance_question_id = by_code[DEFINITIONS["distance"]].id
+    distance = by_code.get(DEFINITIONS["distance"])  # policy and reform variants have no site
+    survey.distance_question_id = distance.id if distance else None

@@ -5,6 +5,8 @@ answers): a resident's submission is the hot path. The caller commits before say
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 import secrets
 from datetime import datetime, timedelta
 
@@ -96,22 +98,22 @@ def submit_online(spec: SurveySpec, values: dict, *, actor, now: datetime, devic
     the checked invitation (invitation mode). Returns (response id, receipt code)."""
     require(actor, "resident.submit", spec)
     if not spec.is_open(now):
-        raise SurveyError("该问卷不在填写期内，暂不能提交。")
+        raise SurveyError(_("该问卷不在填写期内，暂不能提交。"))
     extra: dict = {"client_hash": client_hash}
     if spec.mode == ResponseMode.OPEN:  # a repeated device is flagged by the INSERT itself
         extra["device_hash"] = device_hash(device) if device else None
     elif spec.mode == ResponseMode.SMS:
         if not phone:
-            raise SurveyError("请先通过短信验证码验证手机号。")
+            raise SurveyError(_("请先通过短信验证码验证手机号。"))
         extra["phone_hash"] = phone
     else:
         if not invitation_id:
-            raise SurveyError("请先输入邀请码。")
+            raise SurveyError(_("请先输入邀请码。"))
         used = db.session.execute(update(InvitationCode).where(
             InvitationCode.id == invitation_id, InvitationCode.survey_id == spec.id,
             InvitationCode.used_at.is_(None)).values(used_at=now))
         if used.rowcount != 1:
-            raise SurveyError("该邀请码已被使用，每个邀请码只能提交一份问卷。")
+            raise SurveyError(_("该邀请码已被使用，每个邀请码只能提交一份问卷。"))
         extra["invitation_id"] = invitation_id
     if spec.mode != ResponseMode.SMS:  # no unique key can clash: skip the savepoint round trips
         return _insert_response(spec, values, channel=Channel.ONLINE, now=now, **extra)
@@ -119,7 +121,7 @@ def submit_online(spec: SurveySpec, values: dict, *, actor, now: datetime, devic
         with db.session.begin_nested():
             return _insert_response(spec, values, channel=Channel.ONLINE, now=now, **extra)
     except IntegrityError:
-        raise SurveyError("该手机号已提交过本问卷，每人只能提交一份。") from None
+        raise SurveyError(_("该手机号已提交过本问卷，每人只能提交一份。")) from None
 
 
 def enter_paper(survey: Survey, spec: SurveySpec, values: dict, *, actor, channel: Channel, enumerator: str,
@@ -127,9 +129,9 @@ def enter_paper(survey: Survey, spec: SurveySpec, values: dict, *, actor, channe
     """Staff type in a paper / door-to-door / symposium questionnaire."""
     require(actor, "matter.analyse", survey)
     if channel == Channel.ONLINE:
-        raise SurveyError("请选择纸质问卷、入户走访或座谈会。", "channel")
+        raise SurveyError(_("请选择纸质问卷、入户走访或座谈会。"), "channel")
     if not enumerator or not enumerator.strip():
-        raise SurveyError("请填写调查员姓名。", "enumerator")
+        raise SurveyError(_("请填写调查员姓名。"), "enumerator")
     rid, code = _insert_response(spec, values, channel=channel, now=now, enumerator=enumerator,
                                  entered_by_id=actor.id)
     from consult.audit.services import record
@@ -154,16 +156,16 @@ def response_answers(response: Response) -> list[Answer]:
 def request_sms_code(spec: SurveySpec, phone: str, *, actor, now: datetime) -> None:
     require(actor, "resident.submit", spec)
     if spec.mode != ResponseMode.SMS or not spec.is_open(now):
-        raise SurveyError("该问卷当前不接受短信验证。")
+        raise SurveyError(_("该问卷当前不接受短信验证。"))
     ph = phone_hash(phone)
     if db.session.scalar(select(Response.id).where(Response.survey_id == spec.id, Response.phone_hash == ph)):
-        raise SurveyError("该手机号已提交过本问卷，每人只能提交一份。", "phone")
+        raise SurveyError(_("该手机号已提交过本问卷，每人只能提交一份。"), "phone")
     recent = list(db.session.scalars(select(SmsCode.created_at).where(
         SmsCode.survey_id == spec.id, SmsCode.phone_hash == ph, SmsCode.created_at > now - timedelta(hours=1))))
     if len(recent) >= SMS_MAX_PER_HOUR:
-        raise SurveyError("该手机号获取验证码次数过多，请一小时后再试。", "phone")
+        raise SurveyError(_("该手机号获取验证码次数过多，请一小时后再试。"), "phone")
     if recent and max(recent) > now - SMS_MIN_INTERVAL:
-        raise SurveyError("验证码已发送，请 60 秒后再重新获取。", "phone")
+        raise SurveyError(_("验证码已发送，请 60 秒后再重新获取。"), "phone")
     code = f"{secrets.randbelow(1_000_000):06d}"
     db.session.add(SmsCode(survey_id=spec.id, phone_hash=ph, code_hash=keyed_hash(code, f"survey-sms:{ph}"),
                            created_at=now, expires_at=now + SMS_TTL))
@@ -177,12 +179,12 @@ def verify_sms_code(spec: SurveySpec, phone: str, code: str, *, now: datetime) -
         SmsCode.survey_id == spec.id, SmsCode.phone_hash == ph, SmsCode.used_at.is_(None))
         .order_by(SmsCode.created_at.desc()).limit(1))
     if sms is None or sms.expires_at <= now:
-        raise SurveyError("验证码已过期或不存在，请重新获取。", "code")
+        raise SurveyError(_("验证码已过期或不存在，请重新获取。"), "code")
     if sms.attempts >= SMS_MAX_ATTEMPTS:
-        raise SurveyError("验证码错误次数过多，请重新获取。", "code")
+        raise SurveyError(_("验证码错误次数过多，请重新获取。"), "code")
     sms.attempts += 1
     if not secrets.compare_digest(sms.code_hash, keyed_hash((code or "").strip(), f"survey-sms:{ph}")):
-        raise SurveyError("验证码不正确，请核对短信后重新输入。", "code")
+        raise SurveyError(_("验证码不正确，请核对短信后重新输入。"), "code")
     sms.used_at = now
     return ph
 
@@ -191,7 +193,7 @@ def verify_sms_code(spec: SurveySpec, phone: str, code: str, *, now: datetime) -
 def generate_invitations(survey: Survey, *, actor, count: int, batch: str) -> list[InvitationCode]:
     require(actor, "matter.manage", survey)
     if not 1 <= count <= 2000:
-        raise SurveyError("一次可生成 1 到 2000 个邀请码。", "count")
+        raise SurveyError(_("一次可生成 1 到 2000 个邀请码。"), "count")
     codes = [InvitationCode(survey_id=survey.id, code="".join(secrets.choice(INVITE_ALPHABET) for _ in range(8)),
                             batch=batch or "", created_by_id=actor.id) for _ in range(count)]
     db.session.add_all(codes)
@@ -208,9 +210,9 @@ def check_invitation(spec: SurveySpec, code: str) -> InvitationCode:
     inv = db.session.scalar(select(InvitationCode).where(InvitationCode.survey_id == spec.id,
                                                          InvitationCode.code == code))
     if inv is None:
-        raise SurveyError("邀请码不正确，请核对后重新输入。", "code")
+        raise SurveyError(_("邀请码不正确，请核对后重新输入。"), "code")
     if inv.used_at is not None:
-        raise SurveyError("该邀请码已被使用，每个邀请码只能提交一份问卷。", "code")
+        raise SurveyError(_("该邀请码已被使用，每个邀请码只能提交一份问卷。"), "code")
     return inv
 
 

@@ -2,6 +2,8 @@
 and CSV / XLSX exports streamed from the database in chunks."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 import csv
 import io
 import re
@@ -133,16 +135,16 @@ def import_xlsx(survey, spec: SurveySpec, data: bytes, *, actor, now: datetime) 
         ws = wb["录入"] if "录入" in wb.sheetnames else wb.worksheets[0]
         rows = list(ws.iter_rows(values_only=True, max_row=MAX_IMPORT_ROWS + 3))
     except Exception:  # not an xlsx file, or a damaged one
-        raise SurveyError("无法读取该文件，请上传由本系统下载的 Excel 模板（.xlsx）。", "file") from None
+        raise SurveyError(_("无法读取该文件，请上传由本系统下载的 Excel 模板（.xlsx）。"), "file") from None
     if len(rows) < 2 or "channel" not in (rows[1] or ()):
-        raise SurveyError("文件不是本问卷的录入模板（缺少第 2 行列标识），请重新下载模板。", "file")
+        raise SurveyError(_("文件不是本问卷的录入模板（缺少第 2 行列标识），请重新下载模板。"), "file")
     if len(rows) > MAX_IMPORT_ROWS + 2:
-        raise SurveyError(f"一次最多导入 {MAX_IMPORT_ROWS} 份问卷，请拆分文件。", "file")
+        raise SurveyError(_('一次最多导入 %(v0)s 份问卷，请拆分文件。', v0=MAX_IMPORT_ROWS), "file")
     keys = [k if isinstance(k, str) else "" for k in rows[1]]
     known = {k for k, _, _ in columns(spec)}
     missing = known - set(keys)
     if missing:
-        raise SurveyError("模板与当前问卷不一致（题目有增加），请重新下载模板。", "file")
+        raise SurveyError(_("模板与当前问卷不一致（题目有增加），请重新下载模板。"), "file")
     by_key = {k: q for k, _, q in columns(spec)}
     errors, ready = [], []
     for rownum, row in enumerate(rows[2:], start=3):
@@ -159,7 +161,7 @@ def import_xlsx(survey, spec: SurveySpec, data: bytes, *, actor, now: datetime) 
             errors.append((rownum, col_of.get(key, col_of.get(key.rsplit("_", 1)[0], "?")), msg))
         ready.append((channel, form["enumerator"], res.values))
     if not ready and not errors:
-        raise SurveyError("文件中没有可导入的问卷（从第 3 行开始填写）。", "file")
+        raise SurveyError(_("文件中没有可导入的问卷（从第 3 行开始填写）。"), "file")
     if errors:
         return 0, sorted(errors)
     for channel, enumerator, values in ready:

@@ -28,7 +28,7 @@ class OptSpec:
 @dataclass(frozen=True)
 class QSpec:
     id: int
-    number: int  # 1-based display number across the questionnaire
+    number: str  # display number: "8"; a conditional question is numbered under its source ("8.1")
     kind: QuestionKind
     code: str
     text: str
@@ -128,15 +128,34 @@ def _opt(o) -> OptSpec:
     return OptSpec(o.id, o.label, o.code, o.is_other, o.score)
 
 
+class _Numbering:
+    """Questions every resident sees are numbered 1, 2, 3…; a question shown only for some answers
+    is numbered under the question it depends on (8.1, 8.2), so hiding it leaves no gap."""
+
+    def __init__(self):
+        self.main, self.by_id, self.subs = 0, {}, {}
+
+    def next(self, qid: int, condition_qid: int | None) -> str:
+        parent = self.by_id.get(condition_qid) if condition_qid else None
+        if parent is None:
+            self.main += 1
+            number = str(self.main)
+        else:
+            root = parent.split(".")[0]
+            self.subs[root] = self.subs.get(root, 0) + 1
+            number = f"{root}.{self.subs[root]}"
+        self.by_id[qid] = number
+        return number
+
+
 def build_spec(survey: Survey) -> SurveySpec:
-    sections, number = [], 0
+    sections, numbers = [], _Numbering()
     for si, s in enumerate(sorted(survey.sections, key=lambda s: (s.position, s.id))):
         qs = []
         for q in sorted(s.questions, key=lambda q: (q.position, q.id)):
-            number += 1
             opts = sorted(q.options, key=lambda o: (o.position, o.id))
             qs.append(QSpec(
-                id=q.id, number=number, kind=q.kind, code=q.code, text=q.text, help_text=q.help_text,
+                id=q.id, number=numbers.next(q.id, q.condition_question_id), kind=q.kind, code=q.code, text=q.text, help_text=q.help_text,
                 required=q.required, is_personal=q.is_personal, min_picks=q.min_picks, max_picks=q.max_picks,
                 min_value=q.min_value, max_value=q.max_value, max_chars=q.max_chars,
                 condition_qid=q.condition_question_id, condition_ids=frozenset(q.condition_option_ids or ()),

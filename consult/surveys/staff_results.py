@@ -1,6 +1,8 @@
 """Results for organisers and assessors: figures, charts (SVG), cross-tabs, texts, exports, JSON."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from urllib.parse import quote
 
 from flask import Response as HTTPResponse
@@ -11,7 +13,7 @@ from consult.audit.services import record
 from consult.extensions import db
 from consult.jobs import commit
 from consult.permissions import can, require
-from consult.surveys import exports, results, sheets
+from consult.surveys import exports, results, sheets, texts
 from consult.surveys.builder import SurveyError
 from consult.surveys.models import Survey
 from consult.surveys.spec import load_spec
@@ -45,6 +47,7 @@ def survey_results(survey_id: int):
     return render_template("surveys/staff_results.html", survey=survey, matter=survey.matter, spec=spec, ct=ct,
                            x=q1, y=q2, choice_qs=choice_qs, can_personal=can(current_user, "matter.personal_data", survey),
                            direct_export=data["totals"]["total"] <= exports.EXPORT_DIRECT_MAX,
+                           stance_map=texts.stance_mapping(spec),
                            **data)
 
 
@@ -76,7 +79,7 @@ def _personal(survey) -> bool:
 def _too_big(survey):
     if exports.response_count(survey.id) <= exports.EXPORT_DIRECT_MAX:
         return None
-    flash(f"答卷超过 {exports.EXPORT_DIRECT_MAX} 份，请使用后台导出（可查看进度，完成后下载）。", "info")
+    flash(_('答卷超过 %(v0)s 份，请使用后台导出（可查看进度，完成后下载）。', v0=exports.EXPORT_DIRECT_MAX), "info")
     return redirect(url_for("surveys_staff.survey_results", survey_id=survey.id) + "#exports")
 
 

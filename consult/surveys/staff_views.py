@@ -2,6 +2,8 @@
 Results and exports are in staff_results (same blueprint)."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
@@ -16,7 +18,8 @@ from consult.surveys.answering import read_answers
 from consult.surveys.builder import SurveyError
 from consult.surveys.forms import EntryMetaForm, ImportForm, InvitationForm, QuestionForm, SectionForm, SurveyForm
 from consult.surveys.models import Channel, InvitationCode, Question, Section, Survey
-from consult.surveys.spec import load_spec
+from consult.surveys.spec import build_spec, load_spec
+from consult.surveys.standard import VARIANT_LABELS, default_variant
 from consult.timeutil import local_to_utc, to_local
 
 bp = Blueprint("surveys_staff", __name__, url_prefix="/staff")
@@ -59,24 +62,38 @@ def survey_new(matter_id: int):
         try:
             survey = builder.create_survey(matter, actor=current_user, **_survey_values(form, matter))
             if request.form.get("standard"):
-                questions.insert_standard(survey, actor=current_user)
+                questions.insert_standard(survey, actor=current_user, variant=request.form.get("variant", ""))
         except SurveyError as exc:
             _fail(form, exc, "title")
         else:
             commit()
-            flash("问卷已创建（草稿）。", "success")
+            flash(_("问卷已创建（草稿）。"), "success")
             return redirect(url_for("surveys_staff.survey_edit", survey_id=survey.id))
-    return render_template("surveys/staff_new.html", form=form, matter=matter), 422 if form.errors else 200
+    return render_template("surveys/staff_new.html", form=form, matter=matter,
+                           variant=request.form.get("variant") or default_variant(matter), variants=VARIANT_LABELS), 422 if form.errors else 200
 
 
-def _builder(survey: Survey, *, form=None, section_form=None, question_form=None, status=200):
+def _question_form(section_id: int) -> QuestionForm:
+    """Each section's add form has its own field names (ids must be unique on the page); a post
+    without the prefix (API clients, older pages) is read as before."""
+    prefix = f"s{section_id}"
+    return QuestionForm(prefix=prefix) if any(k.startswith(prefix + "-") for k in request.form) else QuestionForm()
+
+
+def _builder(survey: Survey, *, form=None, section_form=None, question_form=None, section_id=None, status=200):
     now = utcnow()
+    section_form = section_form or SectionForm(formdata=None)
+    for f in section_form:  # the settings form above also has a "title"; ids must be unique
+        f.id = f"section-{f.name}"
     return render_template(
         "surveys/staff_builder.html", survey=survey, matter=survey.matter, now=now,
-        form=form or _survey_form(survey.matter, survey), section_form=section_form or SectionForm(formdata=None),
-        question_form=question_form or QuestionForm(formdata=None), invite_form=InvitationForm(formdata=None),
+        form=form or _survey_form(survey.matter, survey), section_form=section_form,
+        question_form=question_form, question_section_id=section_id,
+        new_question_form=lambda sid: QuestionForm(formdata=None, prefix=f"s{sid}"), invite_form=InvitationForm(formdata=None),
         invites=responses.invitation_counts(survey), answered=builder.has_answers(survey),
-        order=questions.question_order(survey)), status
+        order=questions.question_order(survey), variant=default_variant(survey.matter),
+        numbers={q.id: q.number for q in build_spec(survey).questions},
+        variants=VARIANT_LABELS), status
 
 
 @bp.route("/surveys/<int:survey_id>", methods=["GET", "POST"])
@@ -91,7 +108,7 @@ def survey_edit(survey_id: int):
             _fail(form, exc, "title")
         else:
             commit()
-            flash("问卷设置已保存。", "success")
+            flash(_("问卷设置已保存。"), "success")
             return redirect(url_for("surveys_staff.survey_edit", survey_id=survey.id))
     return _builder(survey, form=form, status=422 if form.errors else 200)
 
@@ -113,18 +130,19 @@ def _action(survey_id: int, fn, ok: str, anchor: str = ""):
 @bp.route("/surveys/<int:survey_id>/publish", methods=["POST"])
 def survey_publish(survey_id: int):
     return _action(survey_id, lambda s: builder.publish_survey(s, actor=current_user, now=utcnow()),
-                   "问卷已发布，将在开始时间自动开放、结束时间自动截止。")
+                   _("问卷已发布，将在开始时间自动开放、结束时间自动截止。"))
 
 
 @bp.route("/surveys/<int:survey_id>/close", methods=["POST"])
 def survey_close(survey_id: int):
-    return _action(survey_id, lambda s: builder.close_survey(s, actor=current_user, now=utcnow()), "问卷已截止。")
+    return _action(survey_id, lambda s: builder.close_survey(s, actor=current_user, now=utcnow()), _("问卷已截止。"))
 
 
 @bp.route("/surveys/<int:survey_id>/standard", methods=["POST"])
 def survey_standard(survey_id: int):
-    return _action(survey_id, lambda s: questions.insert_standard(s, actor=current_user),
-                   "已插入标准稳评问卷，并预设知晓率、支持率口径。可继续修改。")
+    variant = request.form.get("variant", "")
+    return _action(survey_id, lambda s: questions.insert_standard(s, actor=current_user, variant=variant),
+                   _("已插入标准稳评问卷，并预设知晓率、支持率口径。可继续修改。"))
 
 
 @bp.route("/surveys/<int:survey_id>/sections", methods=["POST"])
@@ -135,7 +153,7 @@ def section_add(survey_id: int):
     if form.validate_on_submit():
         builder.add_section(survey, actor=current_user, title=form.title.data, description=form.description.data)
         commit()
-        flash("已添加部分。", "success")
+        flash(_("已添加部分。"), "success")
         return redirect(url_for("surveys_staff.survey_edit", survey_id=survey.id) + "#structure")
     return _builder(survey, section_form=form, status=422)
 
@@ -148,12 +166,12 @@ def _section_action(section_id: int, fn, ok: str):
 @bp.route("/sections/<int:section_id>/move", methods=["POST"])
 def section_move(section_id: int):
     offset = -1 if request.form.get("dir") == "up" else 1
-    return _section_action(section_id, lambda x: builder.move_section(x, actor=current_user, offset=offset), "已调整顺序。")
+    return _section_action(section_id, lambda x: builder.move_section(x, actor=current_user, offset=offset), _("已调整顺序。"))
 
 
 @bp.route("/sections/<int:section_id>/delete", methods=["POST"])
 def section_delete(section_id: int):
-    return _section_action(section_id, lambda x: builder.delete_section(x, actor=current_user), "已删除该部分。")
+    return _section_action(section_id, lambda x: builder.delete_section(x, actor=current_user), _("已删除该部分。"))
 
 
 def _is_number(s: str) -> bool:
@@ -175,7 +193,7 @@ def _lines(text: str | None) -> list[str]:
 def question_add(section_id: int):
     section = db.get_or_404(Section, section_id)
     require(current_user, "matter.manage", section)
-    form = QuestionForm()
+    form = _question_form(section.id)
     if form.validate_on_submit():
         try:
             questions.add_question(
@@ -188,9 +206,9 @@ def question_add(section_id: int):
             _fail(form, exc, "text")
         else:
             commit()
-            flash("已添加题目。", "success")
+            flash(_("已添加题目。"), "success")
             return redirect(url_for("surveys_staff.survey_edit", survey_id=section.survey_id) + "#structure")
-    return _builder(section.survey, question_form=form, status=422)
+    return _builder(section.survey, question_form=form, section_id=section.id, status=422)
 
 
 def _question_action(question_id: int, fn, ok: str):
@@ -202,17 +220,17 @@ def _question_action(question_id: int, fn, ok: str):
 def question_move(question_id: int):
     offset = -1 if request.form.get("dir") == "up" else 1
     return _question_action(question_id, lambda q: questions.move_question(q, actor=current_user, offset=offset),
-                            "已调整顺序。")
+                            _("已调整顺序。"))
 
 
 @bp.route("/questions/<int:question_id>/duplicate", methods=["POST"])
 def question_duplicate(question_id: int):
-    return _question_action(question_id, lambda q: questions.duplicate_question(q, actor=current_user), "已复制题目。")
+    return _question_action(question_id, lambda q: questions.duplicate_question(q, actor=current_user), _("已复制题目。"))
 
 
 @bp.route("/questions/<int:question_id>/delete", methods=["POST"])
 def question_delete(question_id: int):
-    return _question_action(question_id, lambda q: questions.delete_question(q, actor=current_user), "已删除题目。")
+    return _question_action(question_id, lambda q: questions.delete_question(q, actor=current_user), _("已删除题目。"))
 
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
@@ -240,7 +258,7 @@ def question_edit(question_id: int):
             q = db.session.get(Question, question_id)
         else:
             commit()
-            flash("题目已保存。", "success")
+            flash(_("题目已保存。"), "success")
             return redirect(url_for("surveys_staff.survey_edit", survey_id=q.survey_id) + f"#q{q.id}")
     if request.method == "GET":
         form.options.data = form.rows.data = ""
@@ -261,7 +279,7 @@ def survey_definitions(survey_id: int):
         awareness_option_ids=ids("awareness_option_ids"),
         support_question_id=f.get("support_question_id", type=int) or None,
         support_option_ids=ids("support_option_ids"), group_question_id=f.get("group_question_id", type=int) or None,
-        distance_question_id=f.get("distance_question_id", type=int) or None), "统计口径已保存。", "#definitions")
+        distance_question_id=f.get("distance_question_id", type=int) or None), _("统计口径已保存。"), "#definitions")
 
 
 @bp.route("/surveys/<int:survey_id>/targets", methods=["POST"])
@@ -271,10 +289,10 @@ def survey_targets(survey_id: int):
         for key, value in request.form.items():
             if key.startswith("target-") and _is_number(key[7:]):
                 if value.strip() and not _is_number(value.strip()):
-                    raise SurveyError("目标样本量请填写整数。")
+                    raise SurveyError(_("目标样本量请填写整数。"))
                 targets[int(key[7:])] = int(value) if value.strip() else None
         questions.set_targets(s, actor=current_user, targets=targets)
-    return _action(survey_id, run, "目标样本量已保存。", "#targets")
+    return _action(survey_id, run, _("目标样本量已保存。"), "#targets")
 
 
 @bp.route("/surveys/<int:survey_id>/invitations", methods=["GET", "POST"])
@@ -284,11 +302,11 @@ def invitations(survey_id: int):
     if request.method == "POST":
         form = InvitationForm()
         if not form.validate_on_submit():
-            flash("请填写 1 到 2000 之间的数量。", "error")
+            flash(_("请填写 1 到 2000 之间的数量。"), "error")
             return redirect(url_for("surveys_staff.survey_edit", survey_id=survey.id) + "#invitations")
         return _action(survey_id, lambda s: responses.generate_invitations(
             s, actor=current_user, count=form.count.data, batch=form.batch.data or ""),
-            "邀请码已生成，可打印。", "#invitations")
+            _("邀请码已生成，可打印。"), "#invitations")
     from sqlalchemy import select
 
     batch = request.args.get("batch")
@@ -321,7 +339,7 @@ def entry(survey_id: int):
                                        spec=load_spec(survey.id), meta=meta, data=data, errors=errors,
                                        import_form=ImportForm(formdata=None), import_errors=[]), 422
             commit()
-            flash(f"已录入一份问卷，回执码 {code[:5]}-{code[5:]}。可继续录入下一份。", "success")
+            flash(_('已录入一份问卷，回执码 %(v0)s-%(v1)s。可继续录入下一份。', v0=code[:5], v1=code[5:]), "success")
             return redirect(url_for("surveys_staff.entry", survey_id=survey.id, channel=meta.channel.data,
                                     enumerator=meta.enumerator.data))
     elif request.args.get("channel"):
@@ -356,7 +374,7 @@ def entry_import(survey_id: int):
     else:
         if not errors:
             commit()
-            flash(f"已导入 {n} 份问卷。", "success")
+            flash(_('已导入 %(v0)s 份问卷。', v0=n), "success")
             return redirect(url_for("surveys_staff.entry", survey_id=survey.id))
         db.session.rollback()
     return render_template("surveys/staff_entry.html", survey=survey, matter=survey.matter, spec=spec,
@@ -365,3 +383,4 @@ def entry_import(survey_id: int):
 
 
 from consult.surveys import staff_results  # noqa: E402,F401  (adds the results routes to bp)
+from consult.surveys import counts as _counts  # noqa: E402,F401  (registers the dashboard figures)

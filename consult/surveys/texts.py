@@ -67,3 +67,13 @@ def resident_texts(matter_id: int) -> Iterator[dict]:
         spec = load_spec(survey_id)
         if spec is not None:
             yield from _survey_texts(spec)
+
+
+def stance_mapping(spec: SurveySpec) -> list[tuple[str, str]]:
+    """(option label, label on the one stance scale) for the support question, shown with the results."""
+    from consult.notices.models import STANCE_LABELS, Stance
+
+    q = spec.by_id.get(spec.definitions.support_qid) if spec.definitions.support_qid else None
+    if q is None:
+        return []
+    return [(o.label, str(STANCE_LABELS[Stance(stance_of(o, spec.definitions.support_ids))])) for o in q.options]

@@ -1,6 +1,8 @@
 """Resident pages: start (mode gate), one page per section, receipt. No account, no JS needed."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 import secrets
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, session,
@@ -9,6 +11,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from consult.extensions import db, limiter
+from consult.ratelimits import only_accepted
 from consult.forms import MOBILE_RE, normalise_mobile
 from consult.jobs import commit
 from consult.models import utcnow
@@ -85,7 +88,7 @@ def sms_request(survey_id: int):
         return _start(spec, {"phone": str(exc)}, 422, phone=phone)
     commit()
     session[f"sv{spec.id}"] = {"sent": phone[:3] + "****" + phone[-4:], "p": phone}
-    flash("验证码已发送，请查看短信。", "success")
+    flash(_("验证码已发送，请查看短信。"), "success")
     return redirect(url_for("surveys.start", survey_id=spec.id) + "#code")
 
 
@@ -129,7 +132,7 @@ def _page(spec, data, page, errors=None, status=200):
 
 
 @bp.route("/<int:survey_id>/fill", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"])
+@limiter.limit(_limit, methods=["POST"], deduct_when=only_accepted)
 def fill(survey_id: int):
     if request.method == "POST":  # the cached structure; the INSERT refuses a stale one
         for cached in (True, False):
@@ -162,7 +165,7 @@ def _fill_post(spec: SurveySpec):
         return _page(spec, data, st.page, st.result.errors, 422 if st.result.errors else 200)
     g = _gate(spec)
     try:
-        _, code = responses.submit_online(spec, st.result.values, actor=current_user, now=now,
+        _rid, code = responses.submit_online(spec, st.result.values, actor=current_user, now=now,
                                           device=request.cookies.get(DEVICE_COOKIE),
                                           client_hash=client_fingerprint(), phone=g.get("phone"),
                                           invitation_id=g.get("inv"))

@@ -66,7 +66,10 @@ def seed(db, spec) -> None:
 def main() -> None:
     from sqlalchemy import create_engine, text
 
+    from tests.bench._db import ensure_database
+
     url = os.environ["BENCH_DATABASE_URL"]
+    ensure_database(url)
     engine = create_engine(url)
     with engine.begin() as c:
         c.execute(text("DROP SCHEMA public CASCADE"))

@@ -44,6 +44,9 @@ def setup() -> int:
     """Fresh schema, the bare table, one published standard questionnaire. Returns its id."""
     from sqlalchemy import create_engine, text
 
+    from tests.bench._db import ensure_database
+
+    ensure_database(DB_URL)
     engine = create_engine(DB_URL)
     with engine.begin() as c:
         c.execute(text("DROP SCHEMA public CASCADE"))

@@ -12,6 +12,11 @@ def _comment(w):
     return w["comment_id"]
 
 
+def _redactable(w):
+    w["comment_id"] = factories.comment(w["notice"], body="楼下噪音太大，请联系我 13812345678").id
+    return w["comment_id"]
+
+
 def _attachment(w):
     from consult.extensions import db
     from consult.notices.models import Attachment
@@ -24,7 +29,7 @@ def _attachment(w):
 
 
 def _notice_form(w):
-    return {"title": "新标题", "body_html": "<p>正文</p>", "starts_at": "2030-01-01T09:00",
+    return {"title": "新标题", "body": "<p>正文</p>", "starts_at": "2030-01-01T09:00",
             "ends_at": "2030-02-01T09:00"}
 
 
@@ -59,6 +64,8 @@ CASES = [
          lambda w: {f"m{w['comment_id']}-decision": "publish"}),
     Case("notices_staff.comment_reply", lambda w: f"/staff/comments/{_comment(w)}/reply", ORG,
          lambda w: {f"r{w['comment_id']}-reply": "感谢", f"r{w['comment_id']}-adoption": "adopted"}),
+    Case("notices_staff.comment_redact", lambda w: f"/staff/comments/{_redactable(w)}/redact", ORG,
+         lambda w: {f"x{w['comment_id']}-words": "13812345678"}),
     Case("notices_staff.comment_phone", lambda w: f"/staff/comments/{_comment(w)}/phone",
          frozenset({"organiser", "admin"})),
     Case("notices.comment", lambda w: f"/notices/{w['notice'].id}/comments", EVERYONE,

@@ -64,7 +64,7 @@ def test_notice_editor(client):
     login(client, w["organiser"])
     url = f"/staff/notices/{w['notice'].id}/edit"
     for s in strings:
-        resp = client.post(url, data={"title": s, "body_html": s or "x", "starts_at": "2030-01-01T09:00",
+        resp = client.post(url, data={"title": s, "body": s or "x", "starts_at": "2030-01-01T09:00",
                                       "ends_at": "2030-02-01T09:00"})
         db.session.expire_all()
         n = db.session.get(Notice, w["notice"].id)

@@ -93,4 +93,4 @@ def test_audit_page_lists_changes(client):
     db.session.commit()
     login(client, w["assessor"])
     body = client.get(f"/staff/matters/{w['matter'].id}/audit").get_data(as_text=True)
-    assert "matter.update" in body and "&lt;b&gt;新名称&lt;/b&gt;" in body
+    assert "修改事项" in body and "&lt;b&gt;新名称&lt;/b&gt;" in body

@@ -19,7 +19,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def _values(days=14, reason=None, **kw):
     now = utcnow()
-    v = dict(title="公示", body_html="<p>正文</p>", starts_at=now, ends_at=now + timedelta(days=days),
+    v = dict(title="公示", body="<p>正文</p>", starts_at=now, ends_at=now + timedelta(days=days),
              short_period_reason=reason)
     v.update(kw)
     return v
@@ -100,7 +100,7 @@ def test_upload_through_editor_is_all_or_nothing(client):
     import io
 
     resp = client.post(f"/staff/notices/{w['notice'].id}/edit", content_type="multipart/form-data", data={
-        "title": "改过的标题", "body_html": "<p>正文</p>", "starts_at": "2030-01-01T09:00",
+        "title": "改过的标题", "body": "<p>正文</p>", "starts_at": "2030-01-01T09:00",
         "ends_at": "2030-02-01T09:00",
         "attachments": [(io.BytesIO(PNG), "ok.png"), (io.BytesIO(b"MZ\x90\x00exe"), "virus.pdf")]})
     assert resp.status_code == 422 and "virus.pdf" in resp.get_data(as_text=True)
@@ -152,7 +152,7 @@ def test_notice_editor_round_trip_in_local_time(client):
     w = factories.world()
     login(client, w["organiser"])
     resp = client.post(f"/staff/matters/{w['matter'].id}/notices/new", data={
-        "title": "新公示", "body_html": "<p>内容</p>", "starts_at": "2030-03-01T09:00",
+        "title": "新公示", "body": "<p>内容</p>", "starts_at": "2030-03-01T09:00",
         "ends_at": "2030-03-15T09:00"})
     assert resp.status_code == 302
     n = db.session.query(Notice).filter_by(title="新公示").one()

@@ -189,7 +189,7 @@ def test_reasons_and_seed(client, strings):
     for s in strings[::3] + [s for s in strings if len(s) > 200]:
         m = hf.meeting(w, seats={"affected": (2, 0), "experts": (1, 1)})
         hf.registration(m, "experts")
-        drawing.publish_seed(m, actor=w["organiser"], now=utcnow() - timedelta(minutes=5))
+        drawing.publish_seed(m, actor=w["organiser"], now=utcnow() - timedelta(hours=25), early_reason="测试")
         drawing.run_selection(m, actor=w["organiser"], now=utcnow())
         db.session.commit()
         client.post(f"/staff/hearings/{m.id}/confirm", data={"reason": s})

@@ -71,7 +71,7 @@ def test_resident_registers_and_staff_check_in_on_a_phone(live_server, phone_pag
     # the organiser publishes the seed, runs the draw and confirms the list
     db.session.expire_all()
     now = utcnow()
-    drawing.publish_seed(m, actor=w["organiser"], now=now - timedelta(minutes=2))
+    drawing.publish_seed(m, actor=w["organiser"], now=now - timedelta(hours=25), early_reason="测试")
     drawing.run_selection(m, actor=w["organiser"], now=now - timedelta(minutes=1))
     drawing.confirm_list(m, actor=w["organiser"], reason="测试：仅一人报名", now=now)
     db.session.commit()

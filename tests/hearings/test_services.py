@@ -11,6 +11,7 @@ from consult.hearings import attendance, drawing, minutes, registration, schedul
 from consult.hearings.common import HearingError
 from consult.hearings.models import Allocation, HearingStance, MeetingStatus, OfficialRole, RegStatus
 from consult.messaging.models import Message
+DELAY = timedelta(hours=24, minutes=1)  # the draw runs only a day after the seed is published
 from consult.models import utcnow
 from tests import factories
 from tests.hearings import factories as hf
@@ -198,8 +199,8 @@ def drawn(w, *, sensitive=False, seats=None, affected=8, experts=3, heads=0):
     regs = [hf.registration(m, "affected", HearingStance.OPPOSE if i % 4 == 0 else HearingStance.SUPPORT)
             for i in range(affected)]
     regs += [hf.registration(m, "experts") for _ in range(experts)] + [hf.registration(m, "heads") for _ in range(heads)]
-    now = utcnow() + timedelta(days=16)
-    drawing.publish_seed(m, actor=w["organiser"], now=now)
+    now = utcnow() + timedelta(days=17)  # registration closed two days earlier
+    drawing.publish_seed(m, actor=w["organiser"], now=now - DELAY)
     db.session.commit()
     drawing.run_selection(m, actor=w["organiser"], now=now + timedelta(minutes=1))
     db.session.commit()
@@ -212,7 +213,7 @@ def test_draw_needs_a_seed_published_before(w):
         drawing.run_selection(m, actor=w["organiser"], now=utcnow())
     db.session.rollback()
     now = utcnow()
-    drawing.publish_seed(m, actor=w["organiser"], now=now)
+    drawing.publish_seed(m, actor=w["organiser"], now=now, early_reason="测试")
     with pytest.raises(HearingError, match="先公布抽签种子"):
         drawing.run_selection(m, actor=w["organiser"], now=now)  # not strictly before
 
@@ -221,7 +222,7 @@ def test_seed_publication_closes_registration_and_freezes_entrants(w):
     m = hf.meeting(w)
     hf.registration(m)
     now = utcnow()
-    draw = drawing.publish_seed(m, actor=w["organiser"], now=now)
+    draw = drawing.publish_seed(m, actor=w["organiser"], now=now, early_reason="报名人数已满")
     db.session.commit()
     assert m.registration_closes_at == now and not m.registration_open(now + timedelta(seconds=1))
     assert len(draw.entrants) == 1 and len(draw.entrants_hash) == 64

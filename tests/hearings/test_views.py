@@ -118,8 +118,8 @@ def staff_world(w):
     m = hf.meeting(w, seats={"affected": (3, 0), "experts": (2, 0)})
     regs = [hf.registration(m, "affected", name=f"居民{i}", phone=hf.phone(1000 + i)) for i in range(5)]
     regs.append(hf.registration(m, "experts", name="=HYPERLINK(\"x\")"))
-    now = utcnow() + timedelta(days=16)
-    drawing.publish_seed(m, actor=w["organiser"], now=now)
+    now = utcnow() + timedelta(days=17)  # registration closed two days earlier
+    drawing.publish_seed(m, actor=w["organiser"], now=now - timedelta(hours=25))
     drawing.run_selection(m, actor=w["organiser"], now=now + timedelta(minutes=1))
     drawing.confirm_list(m, actor=w["organiser"], reason=None, now=now + timedelta(minutes=2))
     db.session.commit()

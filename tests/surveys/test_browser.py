@@ -34,8 +34,8 @@ def test_fill_standard_questionnaire_on_a_phone(live_server, phone_page):
     page.get_by_role("button", name="下一部分").click()
     for label in ("反对", "施工及运营噪声", "扬尘", "采取措施后可以接受", "与有关方面协商"):
         _pick(page, label)
+    page.get_by_label("您不支持的主要原因是什么？").fill("夜间施工噪声影响休息")  # 7.1, shown under 7
     page.get_by_role("button", name="下一部分").click()
-    page.get_by_label("您不支持的主要原因是什么？").fill("夜间施工噪声影响休息")
     page.get_by_label("您对本事项还有哪些意见和建议？").fill("建议夜间 22 点后停止施工。")
     screenshot(page, "surveys-3-last-section")
     page.get_by_role("button", name="提交问卷").click()

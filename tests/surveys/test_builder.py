@@ -31,7 +31,7 @@ def test_standard_questionnaire_has_every_part_and_definitions():
     spec = load_spec(s.id)
     codes = [q.code for q in spec.questions]
     assert codes == ["relation", "distance", "in_scope", "age", "occupation", "aware", "aware_channel",
-                     "support", "concerns", "tolerance", "reaction", "oppose_reason", "suggestions"]
+                     "support", "oppose_reason", "concerns", "tolerance", "reaction", "suggestions"]
     concerns = q_by_code(spec, "concerns")
     assert [o.code for o in concerns.options] == [
         "compensation", "resettlement", "noise", "dust", "pollution", "traffic", "safety", "jobs", "services",

@@ -49,7 +49,7 @@ def test_template_and_import_all_valid():
     assert r.channel == Channel.DOOR and r.enumerator == "张三"
     rows = list(sheets.export_rows(spec, personal=False))
     head, first = rows[0], rows[1]
-    assert first[head.index("Q9 您最关心的问题是（最多选 5 项）")] == "施工及运营噪声；扬尘；决策程序是否公开公正"
+    assert first[head.index("Q8 您最关心的问题是（最多选 5 项）")] == "施工及运营噪声；扬尘；决策程序是否公开公正"
     assert first[head.index("Q5 其他（请注明）")] == "渔民"
     text = "".join(sheets.export_csv(spec, personal=False))
     assert "'-1+1 减少夜间施工" in text  # no formula injection

@@ -1,3 +1,4 @@
+import html as html_lib
 import io
 import re
 
@@ -24,7 +25,7 @@ def _walk(client, spec, answers: dict):
         html = resp.get_data(as_text=True)
         carried = {}
         for name, value in re.findall(r'<input type="hidden" name="(q[\d_a-z]+)" value="([^"]*)">', html):
-            carried.setdefault(name, []).append(value)
+            carried.setdefault(name, []).append(html_lib.unescape(value))  # as a browser sends it
         action = "submit" if "提交问卷" in html else "next"
         resp = client.post(url, data={**carried, **here, "_page": str(page), "_action": action})
         if resp.status_code == 302:
