@@ -121,7 +121,7 @@ VIEW_MODULES = (
     "consult.notices.views", "consult.auth.views", "consult.matters.views",
     "consult.notices.staff_views", "consult.surveys.views", "consult.surveys.staff_views",
     "consult.hearings.views", "consult.hearings.staff_views", "consult.analysis.views",
-    "consult.jobs.views",
+    "consult.jobs.views", "consult.register.views", "consult.register.response_views",
 )
 
 
