@@ -34,12 +34,14 @@ def _points(matter_id: int) -> list[RiskPoint]:
 
 
 def _page(matter, *, failed: tuple[int, ResponseForm] | None = None):
+    """The responses page; with a failed form it is the 422 answer to that form."""
     points = _points(matter.id)
     forms = {p.id: ResponseForm(formdata=None, prefix=f"p{p.id}", text=p.public_response or "") for p in points}
     if failed:
         forms[failed[0]] = failed[1]
     return render_template("register/responses.html", matter=matter, points=points, forms=forms,
-                           confirm_form=ConfirmForm(), can_edit=can(current_user, "matter.analyse", matter))
+                           confirm_form=ConfirmForm(), can_edit=can(current_user, "matter.analyse", matter)), \
+        422 if failed else 200
 
 
 @bp.route("/matters/<int:matter_id>/responses")

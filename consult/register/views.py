@@ -38,13 +38,13 @@ def _matrix_context() -> dict:
             "level_of": lambda lk, sv: matrix.level_of(lk, sv, bands)}
 
 
-def _register_page(matter, promote_form=None):
+def _register_page(matter, promote_form=None, code=200):
     rows = items.items_of(matter.id)
     ctx = _matrix_context()
     return render_template(
         "register/register.html", matter=matter, items=rows, counts=items.evidence_counts(rows),
         map=heatmap.layout(rows, ctx["bands"]), promote_form=promote_form or _promote_form(matter),
-        can_edit=can(current_user, "matter.analyse", matter), now=utcnow(), **ctx)
+        can_edit=can(current_user, "matter.analyse", matter), now=utcnow(), **ctx), code
 
 
 @bp.route("/matters/<int:matter_id>/register")
@@ -60,14 +60,14 @@ def promote(matter_id: int):
     require(current_user, "matter.analyse", matter)
     form = _promote_form(matter)
     if not form.validate_on_submit():
-        return _register_page(matter, form)
+        return _register_page(matter, form, 422)
     points = [db.session.get(RiskPoint, int(v)) for v in form.points.data]
     try:
         item = items.promote_points(matter, points, actor=current_user, title=form.title.data or "", now=utcnow())
     except items.RegisterError as exc:
         db.session.rollback()
-        form.points.errors.append(str(exc))
-        return _register_page(matter, form)
+        form.points.errors = [*form.points.errors, str(exc)]
+        return _register_page(matter, form, 422)
     commit()
     flash(_("已列入风险清单：第 %(n)s 项。请补充描述并评定风险等级。", n=item.number), "success")
     return redirect(url_for("register.item_page", item_id=item.id))
@@ -97,7 +97,7 @@ def _choices(form: ItemForm) -> ItemForm:
     return form
 
 
-def _item_page(item: RiskItem, **forms):
+def _item_page(item: RiskItem, code=200, **forms):
     page = max(1, request.args.get("page", 1, type=int))
     ctx = _item_forms(item)
     edited = forms.pop("edit_measure", None)
@@ -109,7 +109,7 @@ def _item_page(item: RiskItem, **forms):
         "register/item.html", item=item, matter=item.matter, page=page, per_page=EVIDENCE_PER_PAGE,
         evidence=items.evidence(item, page=page, per_page=EVIDENCE_PER_PAGE), total=items.evidence_count(item),
         can_edit=can(current_user, "matter.analyse", item), confirm_form=ConfirmForm(),
-        **_matrix_context(), **ctx)
+        **_matrix_context(), **ctx), code
 
 
 def _item(item_id: int, action: str = "matter.view") -> RiskItem:
@@ -136,7 +136,7 @@ def _refused(item: RiskItem, form, exc: items.RegisterError, key: str):
         flash(str(exc), "error")
     else:
         target.errors = [*target.errors, str(exc)]
-    return _item_page(item, **{key: form})
+    return _item_page(item, 422, **{key: form})
 
 
 @bp.route("/register/items/<int:item_id>", methods=["POST"])
@@ -144,7 +144,7 @@ def item_edit(item_id: int):
     item = _item(item_id, "matter.analyse")
     form = _choices(ItemForm())
     if not form.validate_on_submit():
-        return _item_page(item, edit_form=form)
+        return _item_page(item, 422, edit_form=form)
     try:
         items.update_item(item, actor=current_user, values=form.values(), now=utcnow())
     except items.RegisterError as exc:
@@ -157,7 +157,7 @@ def item_grade(item_id: int):
     item = _item(item_id, "matter.analyse")
     form = GradeForm()
     if not form.validate_on_submit():
-        return _item_page(item, grade_form=form)
+        return _item_page(item, 422, grade_form=form)
     items.grade_item(item, actor=current_user, likelihood=int(form.likelihood.data),
                      severity=int(form.severity.data), now=utcnow())
     return _done(item, _("风险等级已评定：%(l)s。", l=item.level_label), "grade")
@@ -168,7 +168,7 @@ def item_residual(item_id: int):
     item = _item(item_id, "matter.analyse")
     form = ResidualForm()
     if not form.validate_on_submit():
-        return _item_page(item, residual_form=form)
+        return _item_page(item, 422, residual_form=form)
     try:
         items.set_residual(item, actor=current_user, likelihood=int(form.residual_likelihood.data),
                            severity=int(form.residual_severity.data), reason=form.reason.data, now=utcnow())
@@ -182,7 +182,7 @@ def measure_add(item_id: int):
     item = _item(item_id, "matter.analyse")
     form = MeasureForm()
     if not form.validate_on_submit():
-        return _item_page(item, measure_form=form)
+        return _item_page(item, 422, measure_form=form)
     measures.add_measure(item, actor=current_user, values=form.values(), now=utcnow())
     return _done(item, _("化解措施已添加。"), "measures")
 
@@ -198,7 +198,7 @@ def measure_edit(measure_id: int):
     measure = _measure(measure_id)
     form = MeasureForm(prefix=f"m{measure.id}")
     if not form.validate_on_submit():
-        return _item_page(measure.item, edit_measure=(measure.id, form))
+        return _item_page(measure.item, 422, edit_measure=(measure.id, form))
     measures.update_measure(measure, actor=current_user, values=form.values(), now=utcnow())
     return _done(measure.item, _("化解措施已更新。"), f"m{measure.id}")
 
