@@ -19,13 +19,13 @@ _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 class OneOfChoices:
-    """The submitted value must be one of the field's choices (Chinese message)."""
+    """The submitted value must be one of the field's choices, not the empty placeholder."""
 
     def __init__(self, message):
         self.message = message
 
     def __call__(self, form, field):
-        if field.data not in {str(v) for v, _label in field.choices}:
+        if field.data not in {str(v) for v, _label in field.choices if str(v) != ""}:
             field.errors[:] = []
             raise ValidationError(self.message)
 

@@ -2,7 +2,7 @@
 organiser of its organisation; everyone else (admin included: view only) is refused."""
 from consult.extensions import db
 from consult.models import utcnow
-from consult.register import measures, responses
+from consult.register import items, measures, responses
 from consult.register.models import MeasureStatus
 from tests.permission_support import Case
 from tests.register import factories as rf
@@ -13,6 +13,12 @@ ANALYSTS = frozenset({"organiser", "assessor"})
 def _item(w):
     if "item" not in w:
         w["item"] = rf.item(w)
+    return w["item"]
+
+
+def _graded(w):
+    items.grade_item(_item(w), actor=w["assessor"], likelihood=3, severity=4, now=utcnow())
+    db.session.commit()
     return w["item"]
 
 
@@ -49,7 +55,7 @@ CASES = [
                          "affected_groups": "周边居民", "affected_size": "300"}),
     Case("register.item_grade", lambda w: f"/staff/register/items/{_item(w).id}/grade", ANALYSTS,
          data=lambda w: {"likelihood": "4", "severity": "3"}),
-    Case("register.item_residual", lambda w: f"/staff/register/items/{_item(w).id}/residual", ANALYSTS,
+    Case("register.item_residual", lambda w: f"/staff/register/items/{_graded(w).id}/residual", ANALYSTS,
          data=lambda w: {"residual_likelihood": "2", "residual_severity": "3", "reason": "措施到位"}),
     Case("register.measure_add", lambda w: f"/staff/register/items/{_item(w).id}/measures", ANALYSTS,
          data=lambda w: _measure_values()),
