@@ -87,7 +87,7 @@ class ItemForm(FlaskForm):
         return {"title": self.title.data, "description": self.description.data or "",
                 "area": self.area.data, "dimension": self.dimension.data,
                 "affected_groups": self.affected_groups.data or "",
-                "affected_size": int(self.affected_size.data) if self.affected_size.data else None}
+                "affected_size": int(self.affected_size.data) if (self.affected_size.data or "").strip() else None}
 
 
 class GradeForm(FlaskForm):
@@ -123,7 +123,7 @@ class MeasureForm(FlaskForm):
         from consult.register.models import MeasureStatus
 
         return {"text": self.text.data, "responsible_unit": self.responsible_unit.data,
-                "deadline": date.fromisoformat(self.deadline.data) if self.deadline.data else None,
+                "deadline": date.fromisoformat(self.deadline.data) if (self.deadline.data or "").strip() else None,
                 "status": MeasureStatus(self.status.data)}
 
 

@@ -127,7 +127,7 @@ def test_grade_and_residual_through_the_page(client):
     assert (got.level_label, got.residual_level_label, got.residual_reason) == ("高风险", "低风险", "已签订补偿协议")
 
 
-@pytest.mark.parametrize("size,ok", [("350", 350), ("", None), ("３５０", False), ("-5", False), ("1e3", False),
+@pytest.mark.parametrize("size,ok", [("350", 350), ("", None), ("  ", None), ("３５０", False), ("-5", False), ("1e3", False),
                                      ("3.5", False), ("约300", False), ("1234567890", False)])
 def test_item_edit_affected_size(client, size, ok):
     w = f.world()
