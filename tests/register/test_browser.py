@@ -88,7 +88,7 @@ def test_assessor_builds_the_register_and_a_resident_reads_the_response(live_ser
 
     page.goto(f"{live_server}/staff/matters/{w['matter'].id}/register")
     assert page.locator("svg.rg-map").is_visible()
-    assert "第 1 项 垃圾车经过学校门口：可能性 4，后果 4，高风险。" in page.locator("#rg-map-desc").inner_text()
+    assert "第 1 项 垃圾车经过学校门口：可能性 4，后果 4，高风险。" in page.locator("#rg-map-desc").text_content()
     screenshot(page, "register-01-matrix-1280")
     assert accessibility_violations(page) == []
 

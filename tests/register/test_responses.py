@@ -52,11 +52,13 @@ def test_published_response_shows_on_notice_and_comment_receipt(client):
     other = rf.point(w["matter"], "房价下跌")
     responses.publish_response(other, actor=w["organiser"], text="房价影响评估将随报告公开。", now=utcnow())
     jobs.commit()
-    assert "对您所提问题的答复" not in client.get(f"/receipts/{c.receipt_code}").get_data(as_text=True)
+    before = client.get(f"/receipts/{c.receipt_code}").get_data(as_text=True)
+    assert "对您所提问题的答复" not in before and "尚未答复。" in before
     _publish(p, w["assessor"])
     receipt = client.get(f"/receipts/{c.receipt_code}").get_data(as_text=True)
     assert "对您所提问题的答复" in receipt and REPLY in receipt and "臭气扰民" in receipt
     assert "房价影响评估" not in receipt  # only the points that hold this resident's text
+    assert "尚未答复。" not in receipt  # the point's response answers the comment
     notice = client.get(f"/notices/{w['notice'].id}").get_data(as_text=True)
     assert REPLY in notice and "房价影响评估将随报告公开。" in notice and "3 条意见涉及此问题" in notice
 
