@@ -69,12 +69,17 @@ def _notify_commenters(point: RiskPoint) -> list[int]:
     told = select(ResponseNotice.comment_id)
     comments = db.session.scalars(select(Comment).where(
         Comment.id.in_(ids), Comment.phone_enc.is_not(None), Comment.id.not_in(told)).order_by(Comment.id))
+    by_phone: dict[str, list[Comment]] = {}
+    for c in comments:  # one resident, several comments in the point: one SMS
+        by_phone.setdefault(decrypt(c.phone_enc), []).append(c)
     queued = []
-    for c in comments:
+    for phone, theirs in by_phone.items():
+        first = theirs[0]
         body = _("您对“%(t)s”提出的意见已有公开答复，请凭回执码 %(code)s 查看。",
-                 t=c.matter.title[:30], code=c.receipt_display)
-        msg = queue_sms(decrypt(c.phone_enc), body, purpose=SMS_PURPOSE)
-        db.session.add(ResponseNotice(comment_id=c.id, risk_point_id=point.id, message_id=msg.id))
+                 t=first.matter.title[:30], code=first.receipt_display)
+        msg = queue_sms(phone, body, purpose=SMS_PURPOSE)
+        db.session.add_all([ResponseNotice(comment_id=c.id, risk_point_id=point.id, message_id=msg.id)
+                            for c in theirs])
         queued.append(msg.id)
     db.session.flush()
     return queued
@@ -99,10 +104,9 @@ def published_for_refs(matter_id: int, refs: list[str]) -> list[RiskPoint]:
     """Published responses to the points holding any of these texts (source_ref list)."""
     if not refs:
         return []
-    stmt = (select(RiskPoint).join(Voice, Voice.point_id == RiskPoint.id)
-            .where(Voice.matter_id == matter_id, Voice.source_ref.in_(refs), Voice.is_excluded.is_(False),
-                   *_published())
-            .distinct().order_by(RiskPoint.id))
+    holding = select(Voice.point_id).where(Voice.matter_id == matter_id, Voice.source_ref.in_(refs),
+                                           Voice.is_excluded.is_(False))
+    stmt = select(RiskPoint).where(RiskPoint.id.in_(holding), *_published()).order_by(RiskPoint.id)
     return list(db.session.scalars(stmt))
 
 

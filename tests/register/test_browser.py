@@ -85,6 +85,8 @@ def test_assessor_builds_the_register_and_a_resident_reads_the_response(live_ser
     residual.get_by_role("button", name="评定残余风险").click()
     page.wait_for_load_state()
     assert "残余风险已评定：中风险。" in page.content()
+    screenshot(page, "register-00-item-1280")
+    assert accessibility_violations(page) == []
 
     page.goto(f"{live_server}/staff/matters/{w['matter'].id}/register")
     assert page.locator("svg.rg-map").is_visible()

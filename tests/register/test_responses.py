@@ -190,3 +190,15 @@ def test_staff_publish_and_withdraw_pages(client):
     page = client.get(f"/staff/matters/{w['matter'].id}/responses")
     assert page.status_code == 200 and "保存并公开" not in page.get_data(as_text=True)
     assert str(escape(REPLY)) in page.get_data(as_text=True)
+
+
+def test_two_comments_of_one_phone_in_a_point_get_one_sms():
+    w = f.world()
+    p = rf.point(w["matter"])
+    first, second = _phone_comment(w, "第一条"), _phone_comment(w, "第二条")
+    rf.comment_voice(w["matter"], first, p)
+    rf.comment_voice(w["matter"], second, p)
+    assert len(_publish(p, w["assessor"])) == 1
+    [msg] = _sms()
+    assert first.receipt_display in msg.body
+    assert sorted(db.session.scalars(db.select(ResponseNotice.comment_id))) == sorted([first.id, second.id])

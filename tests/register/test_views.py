@@ -256,3 +256,11 @@ def test_pages_are_for_those_who_may_view_the_matter(client, role, expected):
         assert resp.status_code == expected, url
         if role == "admin":
             assert "<form" not in resp.get_data(as_text=True).split('<main')[1].split("</main>")[0]
+
+
+def test_matter_page_links_to_the_register_and_responses(client):
+    w = f.world()
+    login(client, w["assessor"])
+    html = client.get(f"/staff/matters/{w['matter'].id}").get_data(as_text=True)
+    assert f'href="/staff/matters/{w["matter"].id}/register">风险矩阵与清单</a>' in html
+    assert f'href="/staff/matters/{w["matter"].id}/responses">您说，我们做（公开答复）</a>' in html
