@@ -10,6 +10,7 @@ from functools import lru_cache
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from consult.analysis.models import PointState, RiskPoint, Voice
 from consult.analysis.pipeline import resources
@@ -87,7 +88,8 @@ def evidence_counts(items: list[RiskItem]) -> dict[int, int]:
 
 
 def evidence(item: RiskItem, *, page: int, per_page: int = 50) -> list[Voice]:
-    stmt = (select(Voice).where(*_evidence_filter(item)).order_by(Voice.occurred_at, Voice.id)
+    stmt = (select(Voice).options(selectinload(Voice.point)).where(*_evidence_filter(item))
+            .order_by(Voice.occurred_at, Voice.id)
             .offset((page - 1) * per_page).limit(per_page))
     return list(db.session.scalars(stmt))
 

@@ -93,6 +93,12 @@ def test_assessor_builds_the_register_and_a_resident_reads_the_response(live_ser
     assert "第 1 项 垃圾车经过学校门口：可能性 4，后果 4，高风险。" in page.locator("#rg-map-desc").text_content()
     screenshot(page, "register-01-matrix-1280")
     assert accessibility_violations(page) == []
+    page.emulate_media(media="print")  # printable: map and table, no navigation or forms
+    assert page.locator("svg.rg-map").is_visible() and page.locator("table.rg-table").is_visible()
+    assert not page.locator("#promote").is_visible() and not page.locator(".site-header").is_visible()
+    assert page.locator(".rg-print-only").is_visible()
+    screenshot(page, "register-01p-matrix-print")
+    page.emulate_media(media="screen")
 
     page.goto(f"{live_server}/staff/matters/{w['matter'].id}/responses")
     page.locator(f"#p{traffic.id}").get_by_label("公开答复（您说，我们做）").fill(REPLY)

@@ -264,3 +264,13 @@ def test_matter_page_links_to_the_register_and_responses(client):
     html = client.get(f"/staff/matters/{w['matter'].id}").get_data(as_text=True)
     assert f'href="/staff/matters/{w["matter"].id}/register">风险矩阵与清单</a>' in html
     assert f'href="/staff/matters/{w["matter"].id}/responses">您说，我们做（公开答复）</a>' in html
+
+
+def test_titles_are_escaped_in_the_svg_and_the_table(client):
+    w = f.world()
+    it = _graded(w, title='<script>alert(1)</script>"&')
+    login(client, w["assessor"])
+    html = client.get(f"/staff/matters/{w['matter'].id}/register").get_data(as_text=True)
+    assert "<script>alert(1)" not in html
+    assert "第 1 项 &lt;script&gt;alert(1)&lt;/script&gt;&#34;&amp;：可能性 3" in html
+    assert f"<title>{it.number}. &lt;script&gt;" in html
