@@ -52,8 +52,8 @@ def level_for(likelihood: int, severity: int) -> RiskLevel:
 
 
 def items_of(matter_id: int) -> list[RiskItem]:
-    return list(db.session.scalars(select(RiskItem).where(RiskItem.matter_id == matter_id)
-                                   .order_by(RiskItem.number, RiskItem.id)))
+    return list(db.session.scalars(select(RiskItem).options(selectinload(RiskItem.measures))
+                                   .where(RiskItem.matter_id == matter_id).order_by(RiskItem.number, RiskItem.id)))
 
 
 def promotable_points(matter_id: int) -> list[RiskPoint]:
@@ -68,7 +68,7 @@ def promotable_points(matter_id: int) -> list[RiskPoint]:
 
 def _evidence_filter(item: RiskItem):
     ids = [p.id for p in item.points]
-    return (Voice.point_id.in_(ids), Voice.is_excluded.is_(False))
+    return (Voice.matter_id == item.matter_id, Voice.point_id.in_(ids), Voice.is_excluded.is_(False))
 
 
 def evidence_count(item: RiskItem) -> int:
@@ -81,7 +81,8 @@ def evidence_counts(items: list[RiskItem]) -> dict[int, int]:
     counts = dict.fromkeys((i.id for i in items), 0)
     if point_item:
         stmt = (select(Voice.point_id, func.count(Voice.id))
-                .where(Voice.point_id.in_(list(point_item)), Voice.is_excluded.is_(False)).group_by(Voice.point_id))
+                .where(Voice.matter_id == items[0].matter_id, Voice.point_id.in_(list(point_item)),
+                       Voice.is_excluded.is_(False)).group_by(Voice.point_id))
         for point_id, n in db.session.execute(stmt):
             counts[point_item[point_id]] += n
     return counts

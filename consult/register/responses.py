@@ -58,7 +58,8 @@ def withdraw_response(point: RiskPoint, *, actor, now: datetime) -> RiskPoint:
 
 def _comment_ids(point: RiskPoint) -> list[int]:
     refs = db.session.scalars(select(Voice.source_ref).where(
-        Voice.point_id == point.id, Voice.source == VoiceSource.COMMENT, Voice.is_excluded.is_(False)))
+        Voice.matter_id == point.matter_id, Voice.point_id == point.id, Voice.source == VoiceSource.COMMENT,
+        Voice.is_excluded.is_(False)))
     return [int(ref.split(":", 1)[1]) for ref in refs]
 
 
@@ -93,7 +94,8 @@ def _published():
 
 def published_for_matter(matter_id: int) -> list[tuple[RiskPoint, int]]:
     """Published responses of a matter with the live number of texts in each point."""
-    texts = (select(func.count(Voice.id)).where(Voice.point_id == RiskPoint.id, Voice.is_excluded.is_(False))
+    texts = (select(func.count(Voice.id)).where(Voice.matter_id == matter_id, Voice.point_id == RiskPoint.id,
+                                                Voice.is_excluded.is_(False))  # (matter_id, point_id) index
              .correlate(RiskPoint).scalar_subquery())
     stmt = (select(RiskPoint, texts).where(RiskPoint.matter_id == matter_id, *_published())
             .order_by(RiskPoint.response_published_at, RiskPoint.id))
