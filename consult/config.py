@@ -54,7 +54,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 # Settings given as JSON in the environment; when unset the domain's built-in default applies.
-JSON_SETTINGS = ("HEARING_CATEGORIES", "HEARING_RULES")
+JSON_SETTINGS = ("HEARING_CATEGORIES", "HEARING_RULES", "RISK_MATRIX")
 
 _BOOL_TRUE = {"1", "true", "yes", "on"}
 
@@ -122,3 +122,10 @@ def validate(cfg: dict[str, Any]) -> None:
         raise ConfigError("CONSULT_ANALYSIS_MATCH_THRESHOLD and CONSULT_ANALYSIS_ABSORB_SHARE must be in (0, 1]")
     if cfg["NOTICE_MIN_DAYS"] < 0 or cfg["UPLOAD_MAX_MB"] <= 0:
         raise ConfigError("CONSULT_NOTICE_MIN_DAYS must be >= 0, CONSULT_UPLOAD_MAX_MB > 0")
+    if cfg.get("RISK_MATRIX") is not None:
+        from consult.register.matrix import MatrixError, check_bands  # pure module: no app imports
+
+        try:
+            check_bands(cfg["RISK_MATRIX"])
+        except MatrixError as exc:
+            raise ConfigError(str(exc)) from exc

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.extensions import db
 from consult.matters.models import _enum
-from consult.models import TimestampMixin
+from consult.models import TimestampMixin, utcnow
 
 
 class RiskLevel(enum.Enum):
@@ -100,3 +100,19 @@ class Measure(TimestampMixin, db.Model):
     @property
     def status_label(self) -> str:
         return str(MEASURE_STATUS_LABELS[self.status])
+
+
+class ResponseNotice(db.Model):
+    """One SMS per resident comment when a "you said, we did" response first reaches it.
+
+    A row is written when the message is queued; the unique comment_id means an edited or
+    re-published response (or another point's response) never texts the same resident again.
+    """
+
+    __tablename__ = "risk_response_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), unique=True)
+    risk_point_id: Mapped[Optional[int]] = mapped_column(ForeignKey("risk_points.id", ondelete="SET NULL"))
+    message_id: Mapped[Optional[int]] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
