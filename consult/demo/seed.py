@@ -13,6 +13,7 @@ from sqlalchemy import select
 from consult.auth.models import Role, User
 from consult.auth.services import create_organisation, create_user
 from consult.demo.voices import seed_voices
+from consult.demo.workspace import seed_workspace
 from consult.extensions import db
 from consult.jobs import commit
 from consult.matters.models import MatterKind, Procedure
@@ -101,6 +102,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
     _demo_hearing(matter, organiser, data["hearing"], now)
     _demo_survey(matter, notice, organiser, data["survey"], now)
     seed_voices(matter, notice, organiser, assessor, now=now)  # generated comments, answers, visits
+    seed_workspace(matter, organiser, assessor, now=now)  # analysis, curation, register, 送审稿
 
     hr_organiser = _other_organiser(admin, data)  # the pension policy is the 人社局's, not the 城管局's
     for key, start, end in (("closed_matter", -40, -20), ("open_matter", -1, 14)):
