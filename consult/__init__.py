@@ -56,6 +56,10 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         BABEL_DEFAULT_LOCALE=cfg["LANGUAGES"].split(",")[0].strip(),
         BABEL_DEFAULT_TIMEZONE=cfg["TIMEZONE"],
         RATELIMIT_STORAGE_URI=cfg["REDIS_URL"] or "memory://",
+        # Redis away: count in this process instead, and never fail a request over a counter
+        RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": 1, "socket_timeout": 1} if cfg["REDIS_URL"] else {},
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_SWALLOW_ERRORS=True,
         RATELIMIT_HEADERS_ENABLED=False,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -155,6 +159,7 @@ ERROR_TEXT = {
     403: ("没有权限", "您没有权限进行此操作。如需帮助，请联系事项的组织单位。"),
     404: ("页面不存在", "您访问的页面不存在或已被撤回。"),
     405: ("请求方式不正确", "请从页面上的按钮或链接进入。"),
+    409: ("无法执行", "当前状态下不能执行此操作，请刷新页面后重试。"),
     413: ("文件过大", "上传的内容超过了大小限制，请压缩或拆分后再试。"),
     422: ("内容有误", "提交的内容有误，请返回修改。"),
     429: ("提交过于频繁", "您的操作过于频繁，请稍等一分钟后再试。"),

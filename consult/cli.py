@@ -84,7 +84,34 @@ def worker() -> None:
             with app.app_context():
                 return super().perform_job(job, queue)
 
+    _start_sweeper(app)
     AppWorker([q], connection=q.connection).work()
+
+
+def _start_sweeper(app) -> None:
+    """The worker is the outbox sweeper: re-queue what a failed enqueue left behind."""
+    import threading
+    import time
+
+    from consult.jobs import maybe_sweep
+
+    def loop():
+        while True:
+            with app.app_context():
+                maybe_sweep(app)
+            time.sleep(app.config["SWEEP_INTERVAL_SECONDS"])
+
+    threading.Thread(target=loop, name="outbox-sweeper", daemon=True).start()
+
+
+@click.command("sweep")
+@with_appcontext
+def sweep_command() -> None:
+    """Queue again messages and jobs still waiting past their deadline (cron, or by hand)."""
+    from consult.jobs import sweep
+    from consult.models import utcnow
+
+    click.echo(f"已重新排队或处理 {sweep(now=utcnow())} 条消息与任务。")
 
 
 def _purge(now) -> None:
@@ -120,5 +147,5 @@ def daily() -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (create_admin, seed_demo_command, demo, worker, purge, daily):
+    for command in (create_admin, seed_demo_command, demo, worker, purge, daily, sweep_command):
         app.cli.add_command(command)

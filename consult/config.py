@@ -45,6 +45,21 @@ DEFAULTS: dict[str, Any] = {
     "HEARING_RATE_LIMIT_SMS": "5 per minute;30 per day",
     "HEARING_RATE_LIMIT_REGISTER": "10 per minute;60 per day",
     "SESSION_COOKIE_SECURE": False,
+    # Production refuses to start without Secure cookies unless this is set (plain-HTTP intranet).
+    "ALLOW_INSECURE_COOKIES": False,
+    # Transactional outbox: a message or job still queued this long after its commit is
+    # dispatched again by the sweeper (the worker, or the web process when there is none).
+    "OUTBOX_DEADLINE_SECONDS": 120,
+    "OUTBOX_MAX_DISPATCHES": 8,
+    "SWEEP_INTERVAL_SECONDS": 30,
+    # A running job whose heartbeat is older than this was lost with its worker: marked failed.
+    "JOB_STALE_SECONDS": 900,
+    # Bodies of delivered messages (codes, receipt numbers) are erased this long after sending.
+    "MESSAGE_BODY_KEEP_HOURS": 24,
+    # Request bodies larger than this are refused (413) except on attachment uploads.
+    "MAX_FORM_KB": 512,
+    "RATE_LIMIT_RECEIPTS": "30 per minute;300 per day",
+    "HEARING_SMS_PER_PHONE_HOUR": 3,
 }
 
 # Settings given as JSON in the environment; when unset the domain's built-in default applies.
