@@ -110,7 +110,11 @@ def _init_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         from consult.auth.models import User
 
-        return db.session.get(User, int(user_id))
+        uid, _, version = user_id.partition(":")
+        user = db.session.get(User, int(uid)) if uid.isdigit() and version.isdigit() else None
+        if user is None or int(version) != (user.session_version or 0):
+            return None  # logged out everywhere, password or role changed since this cookie
+        return user
 
 
 # Each domain package contributes models and blueprints; listed here once. Modules that

@@ -138,7 +138,7 @@ def csrf(app):
 def login(client, user) -> None:
     """Log a staff user in without going through the form."""
     with client.session_transaction() as sess:
-        sess["_user_id"] = str(user.id)
+        sess["_user_id"] = user.get_id()
         sess["_fresh"] = True
 
 
