@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from consult import config as config_module
+from consult import hardening
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -25,6 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     _configure(app, test_config)
     _init_extensions(app)
+    hardening.install(app)
     _register_blueprints(app)
     _register_errors(app)
     _register_template_helpers(app)
@@ -176,8 +178,9 @@ def _register_errors(app: Flask) -> None:
         from flask_babel import gettext
 
         title, text = (gettext(t) for t in ERROR_TEXT.get(code, ERROR_TEXT[500]))
-        kept = {k: v for k, v in request.form.items() if k not in {"csrf_token", "website"} and v} \
-            if request.method == "POST" and code in (400, 429) else {}
+        limit = app.config["COMMENT_MAX_CHARS"]  # the longest resident field: never echo more
+        kept = {k[:40]: v[:limit] for k, v in request.form.items() if k not in {"csrf_token", "website"} and v} \
+            if request.method == "POST" and code in (400, 429, 500) and request.content_length else {}
         return render_template("errors/error.html", code=code, title=title, text=detail or text,
                                kept=kept), code
 
@@ -189,7 +192,8 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return render(exc.code or 500)
+        message = getattr(exc, "user_message", None)
+        return render(exc.code or 500, str(message) if message else None)
 
     @app.errorhandler(Exception)
     def server_error(exc: Exception):

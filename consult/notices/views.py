@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult import receipts
+from consult.hardening import page_number
 from consult.extensions import db, limiter
 from consult.jobs import commit
 from consult.matters.models import KIND_LABELS, MatterKind
@@ -35,7 +36,7 @@ def index():
         area=args.get("area", "")[:100], q=args.get("q", "").strip()[:100],
         state=args.get("state", "open") if args.get("state") in {"open", "closed", "all"} else "open",
     )
-    page = max(1, args.get("page", 1, type=int) or 1)
+    page = page_number(args)
     notices, total = services.public_notices(f, now=now, page=page)
     return render_template("notices/index.html", notices=notices, total=total, page=page, f=f, now=now,
                            kinds=KIND_LABELS, areas=services.public_areas(now))

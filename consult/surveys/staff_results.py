@@ -8,6 +8,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, str
 from flask_login import current_user
 
 from consult.audit.services import record
+from consult.hardening import page_number
 from consult.extensions import db
 from consult.jobs import commit
 from consult.permissions import can, require
@@ -55,7 +56,7 @@ def survey_texts(survey_id: int, question_id: int):
     if q is None:
         abort(404)
     term = request.args.get("q", "").strip()[:100]
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number(request.args)
     rows, total = results.free_texts(spec, q.id, q=term, page=page)
     masked = q.is_personal and not (request.args.get("personal") == "1"
                                     and can(current_user, "matter.personal_data", survey))
