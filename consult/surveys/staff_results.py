@@ -8,8 +8,9 @@ from flask import abort, flash, jsonify, redirect, render_template, request, str
 from flask_login import current_user
 
 from consult.audit.services import record
-from consult.hardening import page_number
+from consult.crypto import unseal
 from consult.extensions import db
+from consult.hardening import page_number
 from consult.jobs import commit
 from consult.permissions import can, require
 from consult.surveys import exports, results, sheets
@@ -61,7 +62,7 @@ def survey_texts(survey_id: int, question_id: int):
     masked = q.is_personal and not (request.args.get("personal") == "1"
                                     and can(current_user, "matter.personal_data", survey))
     return render_template("surveys/staff_texts.html", survey=survey, matter=survey.matter, spec=spec, q=q, rows=rows,
-                           total=total, term=term, page=page, masked=masked, mask=sheets.mask_text)
+                           total=total, term=term, page=page, masked=masked, mask=sheets.mask_text, unseal=unseal)
 
 
 def _personal(survey) -> bool:
