@@ -22,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "UPLOAD_MAX_MB": 20,
     "NOTICE_MIN_DAYS": 10,
     "COMMENT_MAX_CHARS": 5000,
+    "COMMENT_REPEAT_HOURS": 24,  # the same text from the same client within this is a repeat
     "TIMEZONE": "Asia/Shanghai",
     "LANGUAGES": "zh_Hans_CN",  # comma-separated; the first is the default
     "SMS_GATEWAY": "log",  # log | http

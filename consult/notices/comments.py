@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from consult.audit.services import record, snapshot
 from consult.crypto import decrypt, encrypt, mask_phone
@@ -51,10 +50,14 @@ def submit_comment(
     if (name or phone) and not consent:
         raise CommentError(_("填写姓名或手机号时，请先阅读并同意个人信息说明。"), "consent")
     fingerprint = body_fingerprint(body)
-    exists = db.session.scalar(select(Comment.id).where(
-        Comment.matter_id == notice.matter_id, Comment.body_hash == fingerprint))
+    # Only this client's own repeat is refused: the same words from another resident count
+    # (and are grouped as near-duplicates by the analysis), and nothing hidden is revealed.
+    since = now - timedelta(hours=current_app.config["COMMENT_REPEAT_HOURS"])
+    exists = client_hash is not None and db.session.scalar(select(Comment.id).where(
+        Comment.matter_id == notice.matter_id, Comment.body_hash == fingerprint,
+        Comment.client_hash == client_hash, Comment.created_at > since).limit(1))
     if exists:
-        raise CommentError(_("已有内容完全相同的意见，无需重复提交。如需补充，请写明新的内容。"), "body")
+        raise CommentError(_("您已提交过内容完全相同的意见，无需重复提交。如需补充，请写明新的内容。"), "body")
     comment = Comment(
         matter_id=notice.matter_id, notice_id=notice.id, receipt_code=new_receipt_code(),
         body=body, body_hash=fingerprint, stance=stance, author_name=name or None,
@@ -63,12 +66,8 @@ def submit_comment(
         status=CommentStatus.PENDING if notice.matter.requires_moderation else CommentStatus.PUBLISHED,
         created_at=now,
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(comment)
-            db.session.flush()
-    except IntegrityError:  # a concurrent identical submission won the race
-        raise CommentError(_("已有内容完全相同的意见，无需重复提交。"), "body") from None
+    db.session.add(comment)
+    db.session.flush()
     return comment
 
 
