@@ -114,11 +114,16 @@ def sweep_command() -> None:
     click.echo(f"已重新排队或处理 {sweep(now=utcnow())} 条消息与任务。")
 
 
-def _purge(now) -> None:
+def run_purge(now) -> None:
+    """The retention purge: comments, hearing registrations, personal questionnaire answers, outbox."""
     from consult.hearings.registration import purge_personal_data as purge_registrations
+    from consult.messaging.services import purge_message_bodies, purge_message_recipients
     from consult.notices.comments import purge_personal_data as purge_comments
+    from consult.surveys.responses import purge_personal_answers
 
-    click.echo(f"已清除 {purge_comments(now=now)} 条意见、{purge_registrations(now=now)} 条听证报名中的个人信息。")
+    click.echo(f"已清除 {purge_comments(now=now)} 条意见、{purge_registrations(now=now)} 条听证报名、"
+               f"{purge_personal_answers(now=now)} 条问卷个人信息答案中的个人信息，"
+               f"{purge_message_bodies(now=now) + purge_message_recipients(now=now)} 条短信/邮件的内容或收件人。")
 
 
 @click.command("purge-personal-data")
@@ -128,7 +133,7 @@ def purge() -> None:
     from consult.jobs import commit
     from consult.models import utcnow
 
-    _purge(utcnow())
+    run_purge(utcnow())
     commit()
 
 
@@ -142,7 +147,7 @@ def daily() -> None:
 
     now = utcnow()
     click.echo(f"已为 {queue_reminders(now=now)} 名参会人员排队发送会前提醒。")
-    _purge(now)
+    run_purge(now)
     commit()
 
 

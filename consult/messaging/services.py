@@ -94,6 +94,17 @@ def sweep_messages(*, now: datetime) -> int:
     return count
 
 
+def purge_message_recipients(*, now: datetime) -> int:
+    """Retention: recipients' addresses go after RETENTION_DAYS like other personal data."""
+    cutoff = now - timedelta(days=current_app.config["RETENTION_DAYS"])
+    result = db.session.execute(
+        update(Message).where(Message.recipient_enc != "", Message.status != MessageStatus.QUEUED,
+                              Message.created_at < cutoff)
+        .values(recipient_enc="", body="", body_purged_at=func.coalesce(Message.body_purged_at, now))
+        .execution_options(synchronize_session=False))
+    return result.rowcount
+
+
 def purge_message_bodies(*, now: datetime) -> int:
     """Erase codes and receipt numbers from delivered (or given-up) messages after a short window."""
     cutoff = now - timedelta(hours=current_app.config["MESSAGE_BODY_KEEP_HOURS"])

@@ -18,10 +18,10 @@ from consult.notices.models import Adoption, Comment, CommentStatus, Notice, Sta
 from consult.permissions import require
 from consult.receipts import new_receipt_code, normalise_receipt  # noqa: F401 (re-exported)
 
-CONSENT_VERSION = "2026-11-v1"
+CONSENT_VERSION = "2026-11-v2"
 CONSENT_TEXT = (
     "您填写的姓名和手机号仅用于评估机构就您的意见与您联系，不会公开；"
-    "手机号加密保存，公开页面只显示姓氏，评估结束一年后删除。"
+    "手机号加密保存，公开页面只显示姓氏，提交之日起一年后删除。"
 )
 REPLY_FIELDS = ("reply", "adoption", "adoption_reason")
 
