@@ -72,6 +72,20 @@ def mask_value(value: str | None) -> str:
     return value[:1] + "***"
 
 
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+_MOBILE_IN_TEXT = re.compile(r"(?<![0-9])((?:\+?86[ -]?)?1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?![0-9])")
+_LANDLINE_IN_TEXT = re.compile(r"(?<![0-9])(0\d{2,3})([ -])(\d{3,4})(\d{4})(?![0-9])")
+
+
+def mask_numbers_in_text(text: str | None) -> str:
+    """Phone and ID numbers typed into free text, masked for public display."""
+    if not text or not any(ch.isdigit() for ch in text):
+        return text or ""
+    text = _ID_IN_TEXT.sub(lambda m: m.group(1) + "*" * 8 + m.group(3)[-4:], text)
+    text = _MOBILE_IN_TEXT.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+    return _LANDLINE_IN_TEXT.sub(lambda m: m.group(1) + m.group(2) + "****" + m.group(4), text)
+
+
 def mask_name(name: str | None) -> str:
     if not name:
         return ""

@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select
 
 from consult.audit.services import record, snapshot
 from consult.extensions import db
+from consult.jobs import enqueue_after_commit
 from consult.matters.models import Matter, MatterKind, MatterStatus
 from consult.notices.models import Attachment, Notice, NoticeStatus
 from consult.notices.sanitize import clean_html
@@ -123,7 +124,15 @@ def remove_attachment(att: Attachment, *, actor) -> None:
     require(actor, "matter.manage", att)
     record(actor=actor, action="attachment.remove", obj=att, matter_id=att.notice.matter_id,
            before={"filename": att.filename, "sha256": att.sha256})
-    db.session.delete(att)  # the stored file stays: the audit log refers to its hash
+    db.session.delete(att)  # the audit log keeps the name and hash; the file goes once this commits
+    enqueue_after_commit(delete_stored_file, att.storage_key)
+
+
+def delete_stored_file(key: str) -> None:
+    """Job: remove a file that no row refers to any more."""
+    from consult.storage import storage
+
+    storage().delete(key)
 
 
 def _safe_filename(name: str, ext: str) -> str:

@@ -110,5 +110,6 @@ def attachment(attachment_id: int, filename: str):
     data = storage().read(att.storage_key)
     resp = current_app.response_class(data, mimetype=att.content_type)
     resp.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(att.filename)}"
-    resp.headers["Cache-Control"] = "public, max-age=3600"
+    # a draft's file is seen by staff only: no shared cache may keep it
+    resp.headers["Cache-Control"] = "public, max-age=3600" if att.notice.is_public(utcnow()) else "private, no-store"
     return resp
