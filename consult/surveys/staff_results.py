@@ -50,7 +50,7 @@ def survey_results(survey_id: int):
                            **data)
 
 
-@bp.route("/surveys/<int:survey_id>/texts/<int:question_id>")
+@bp.route("/surveys/<int:survey_id>/texts/<int:question_id>", methods=["GET", "POST"])
 def survey_texts(survey_id: int, question_id: int):
     survey, spec = _load(survey_id)
     q = spec.by_id.get(question_id)
@@ -59,18 +59,19 @@ def survey_texts(survey_id: int, question_id: int):
     term = request.args.get("q", "").strip()[:100]
     page = page_number(request.args)
     rows, total = results.free_texts(spec, q.id, q=term, page=page)
-    masked = q.is_personal and not (request.args.get("personal") == "1"
-                                    and can(current_user, "matter.personal_data", survey))
+    masked = q.is_personal and not _personal(survey, note=f"查看个人信息题“{q.text[:40]}”的完整回答")
     return render_template("surveys/staff_texts.html", survey=survey, matter=survey.matter, spec=spec, q=q, rows=rows,
-                           total=total, term=term, page=page, masked=masked, mask=sheets.mask_text, unseal=unseal)
+                           total=total, term=term, page=page, masked=masked, mask=sheets.mask_text, unseal=unseal,
+                           may_reveal=q.is_personal and can(current_user, "matter.personal_data", survey))
 
 
-def _personal(survey) -> bool:
-    if request.args.get("personal") != "1":
+def _personal(survey, note: str = "导出含个人信息的答卷") -> bool:
+    """A reveal or a personal export is a POST (a link cannot trigger it), checked and recorded."""
+    if request.method != "POST" or request.form.get("personal") != "1":
         return False
     require(current_user, "matter.personal_data", survey)
     record(actor=current_user, action="survey.export_personal", obj=survey, matter_id=survey.matter_id,
-           note="导出含个人信息的答卷")
+           note=note)
     commit()
     return True
 
@@ -82,7 +83,7 @@ def _too_big(survey):
     return redirect(url_for("surveys_staff.survey_results", survey_id=survey.id) + "#exports")
 
 
-@bp.route("/surveys/<int:survey_id>/export.csv")
+@bp.route("/surveys/<int:survey_id>/export.csv", methods=["GET", "POST"])
 def export_csv(survey_id: int):
     survey, spec = _load(survey_id)
     if (big := _too_big(survey)) is not None:
@@ -92,7 +93,7 @@ def export_csv(survey_id: int):
                     "text/csv; charset=utf-8")
 
 
-@bp.route("/surveys/<int:survey_id>/export.xlsx")
+@bp.route("/surveys/<int:survey_id>/export.xlsx", methods=["GET", "POST"])
 def export_xlsx(survey_id: int):
     survey, spec = _load(survey_id)
     if (big := _too_big(survey)) is not None:

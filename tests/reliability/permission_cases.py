@@ -19,3 +19,40 @@ CASES = [
     Case("jobs.retry", lambda w: f"/staff/jobs/{_failed_job(w)}/retry",
          frozenset({"organiser", "assessor", "admin"})),
 ]
+
+
+def _meeting(w) -> int:
+    from tests.hearings import factories as hf
+
+    return hf.meeting(w).id
+
+
+def _survey(w) -> int:
+    from tests.surveys.helpers import standard_survey
+
+    w["survey"] = standard_survey(w)
+    return w["survey"].id
+
+
+def _survey_text_url(w) -> str:
+    from tests.reliability.test_personal_answers import _survey_with_personal_answer
+
+    survey, q, _code = _survey_with_personal_answer(w)
+    return f"/staff/surveys/{survey.id}/texts/{q.id}"
+
+
+# Unmasked personal data is shown only on a POST (a reveal), to those entitled to it.
+PERSONAL = frozenset({"organiser", "admin"})
+CASES += [
+    Case("hearings_staff.registrations", lambda w: f"/staff/hearings/{_meeting(w)}/registrations", PERSONAL,
+         lambda w: {"full": "1"}),
+    Case("hearings_staff.signin_sheet", lambda w: f"/staff/hearings/{_meeting(w)}/signin", PERSONAL,
+         lambda w: {"full": "1"}),
+    Case("hearings_staff.signin_xlsx", lambda w: f"/staff/hearings/{_meeting(w)}/signin.xlsx", PERSONAL,
+         lambda w: {"full": "1"}),
+    Case("surveys_staff.export_csv", lambda w: f"/staff/surveys/{_survey(w)}/export.csv", PERSONAL,
+         lambda w: {"personal": "1"}),
+    Case("surveys_staff.export_xlsx", lambda w: f"/staff/surveys/{_survey(w)}/export.xlsx", PERSONAL,
+         lambda w: {"personal": "1"}),
+    Case("surveys_staff.survey_texts", _survey_text_url, PERSONAL, lambda w: {"personal": "1"}),
+]
