@@ -28,6 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     hardening.install(app)
     _register_blueprints(app)
+    hardening.limit_receipts(app)
     _register_errors(app)
     _register_template_helpers(app)
     from consult import cli
@@ -192,7 +193,7 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        message = getattr(exc, "user_message", None)
+        message = getattr(exc, "user_message", None) or hardening.rate_limit_text(exc)
         return render(exc.code or 500, str(message) if message else None)
 
     @app.errorhandler(Exception)

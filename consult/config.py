@@ -118,5 +118,9 @@ def validate(cfg: dict[str, Any]) -> None:
         raise ConfigError("CONSULT_EMAIL_GATEWAY must be 'log' or 'smtp'")
     if cfg["EMAIL_GATEWAY"] == "smtp" and not (cfg["SMTP_HOST"] and cfg["SMTP_FROM"]):
         raise ConfigError("CONSULT_SMTP_HOST and CONSULT_SMTP_FROM are required for smtp")
+    if cfg["ENV"] == "production" and not cfg.get("TESTING") and not cfg["SESSION_COOKIE_SECURE"] \
+            and not cfg["ALLOW_INSECURE_COOKIES"]:
+        raise ConfigError("CONSULT_SESSION_COOKIE_SECURE must be on in production (HTTPS); "
+                          "set CONSULT_ALLOW_INSECURE_COOKIES=1 only for a plain-HTTP intranet")
     if cfg["NOTICE_MIN_DAYS"] < 0 or cfg["UPLOAD_MAX_MB"] <= 0:
         raise ConfigError("CONSULT_NOTICE_MIN_DAYS must be >= 0, CONSULT_UPLOAD_MAX_MB > 0")

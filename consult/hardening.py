@@ -27,6 +27,36 @@ class BadParameter(BadRequest):
     user_message = _l("请求参数含有无法处理的字符，请检查链接后重试。")
 
 
+_UNITS = {"second": "秒", "minute": "分钟", "hour": "小时", "day": "天", "month": "个月", "year": "年"}
+
+
+def rate_limit_text(exc) -> str | None:
+    """The 429 text with the limit that was hit ("每 15 分钟最多 10 次"), not a guess."""
+    item = getattr(getattr(exc, "limit", None), "limit", None)
+    if item is None:
+        return None
+    from flask_babel import gettext
+
+    unit = _UNITS.get(item.GRANULARITY.name, item.GRANULARITY.name)
+    return gettext("您的操作过于频繁：此操作每 %(n)s %(unit)s最多 %(amount)s 次。请稍后再试。",
+                   n=item.multiples, unit=unit, amount=item.amount)
+
+
+# Looking up a receipt by code: one budget shared by every kind, so codes cannot be guessed.
+RECEIPT_ENDPOINTS = ("notices.receipt_lookup", "notices.receipt", "surveys.receipt_lookup", "surveys.receipt",
+                     "hearings.lookup", "hearings.receipt", "hearings.ticket", "hearings.qr")
+
+
+def limit_receipts(app: Flask) -> None:
+    """Called once the blueprints are registered."""
+    from consult.extensions import limiter
+
+    shared = limiter.shared_limit(lambda: app.config["RATE_LIMIT_RECEIPTS"], scope="receipts")
+    for endpoint in RECEIPT_ENDPOINTS:
+        if endpoint in app.view_functions:
+            app.view_functions[endpoint] = shared(app.view_functions[endpoint])
+
+
 def page_number(args) -> int:
     """?page= as a bounded positive int (a huge number is past the last page, not an error)."""
     return min(max(1, args.get("page", 1, type=int) or 1), MAX_PAGE)

@@ -229,9 +229,13 @@ def _personal_text(q, value: str, personal: bool) -> str:
     return unseal(value) if personal else mask_text(value)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
 def _safe_cell(v):
-    """Spreadsheet formula injection: text starting with = + - @ is prefixed with '."""
-    return "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v
+    """Spreadsheet formula injection: text starting with = + - @ (half or full width), TAB or CR
+    is prefixed with '."""
+    return "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
 
 
 def export_csv(spec: SurveySpec, *, personal: bool):
