@@ -144,7 +144,7 @@ def purge_personal_data(*, now: datetime) -> int:
     result = db.session.execute(
         update(Registration)
         .where(Registration.meeting_id.in_(meeting_ids), Registration.personal_data_purged_at.is_(None))
-        .values(name=None, phone_enc=None, phone_masked=None, address_enc=None, answers=[],
+        .values(legacy_name=None, name_enc=None, phone_enc=None, phone_masked=None, address_enc=None, answers=[],
                 personal_data_purged_at=now))
     return result.rowcount
 

@@ -39,6 +39,8 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_login_throttles")),
         sa.UniqueConstraint("key_hash", name=op.f("uq_login_throttles_key_hash")),
     )
+    with op.batch_alter_table("hearing_registrations") as batch:
+        batch.add_column(sa.Column("name_enc", sa.Text(), nullable=True))
     with op.batch_alter_table("comments") as batch:
         batch.drop_constraint("uq_comments_matter_body", type_="unique")
         batch.create_index("ix_comments_matter_body", ["matter_id", "body_hash"])
@@ -48,6 +50,8 @@ def downgrade():
     with op.batch_alter_table("comments") as batch:
         batch.drop_index("ix_comments_matter_body")
         batch.create_unique_constraint("uq_comments_matter_body", ["matter_id", "body_hash"])
+    with op.batch_alter_table("hearing_registrations") as batch:
+        batch.drop_column("name_enc")
     op.drop_table("login_throttles")
     with op.batch_alter_table("users") as batch:
         batch.drop_column("session_version")

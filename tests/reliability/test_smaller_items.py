@@ -71,3 +71,20 @@ def test_500_page_keeps_the_residents_text(client, app, monkeypatch):
     resp = client.post(f"/notices/{w['notice'].id}/comments", data={"body": "这段话不能丢", "stance": "oppose"})
     page = resp.get_data(as_text=True)
     assert resp.status_code == 500 and "系统繁忙" in page and "这段话不能丢" in page
+
+
+def test_hearing_names_are_encrypted_like_phones(app):
+    from sqlalchemy import text
+
+    from consult.extensions import db
+    from tests.hearings import factories as hf
+
+    w = factories.world()
+    reg = hf.registration(hf.meeting(w), name="欧阳小明")
+    raw = db.session.execute(text("SELECT name, name_enc FROM hearing_registrations WHERE id = :i"),
+                             {"i": reg.id}).one()
+    assert "欧阳小明" not in repr(tuple(raw)) and raw.name_enc
+    db.session.expire_all()
+    from consult.hearings.models import Registration
+
+    assert db.session.get(Registration, reg.id).name == "欧阳小明"
