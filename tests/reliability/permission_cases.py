@@ -17,7 +17,7 @@ def _failed_job(w) -> int:
 
 CASES = [
     Case("jobs.retry", lambda w: f"/staff/jobs/{_failed_job(w)}/retry",
-         frozenset({"organiser", "assessor", "admin"})),
+         frozenset({"organiser", "assessor", "admin"}), status=302),
 ]
 
 
@@ -45,14 +45,14 @@ def _survey_text_url(w) -> str:
 PERSONAL = frozenset({"organiser", "admin"})
 CASES += [
     Case("hearings_staff.registrations", lambda w: f"/staff/hearings/{_meeting(w)}/registrations", PERSONAL,
-         lambda w: {"full": "1"}),
+         lambda w: {"full": "1"}, status=200),
     Case("hearings_staff.signin_sheet", lambda w: f"/staff/hearings/{_meeting(w)}/signin", PERSONAL,
-         lambda w: {"full": "1"}),
+         lambda w: {"full": "1"}, status=200),
     Case("hearings_staff.signin_xlsx", lambda w: f"/staff/hearings/{_meeting(w)}/signin.xlsx", PERSONAL,
-         lambda w: {"full": "1"}),
+         lambda w: {"full": "1"}, status=200),
     Case("surveys_staff.export_csv", lambda w: f"/staff/surveys/{_survey(w)}/export.csv", PERSONAL,
-         lambda w: {"personal": "1"}),
+         lambda w: {"personal": "1"}, status=200),
     Case("surveys_staff.export_xlsx", lambda w: f"/staff/surveys/{_survey(w)}/export.xlsx", PERSONAL,
-         lambda w: {"personal": "1"}),
-    Case("surveys_staff.survey_texts", _survey_text_url, PERSONAL, lambda w: {"personal": "1"}),
+         lambda w: {"personal": "1"}, status=200),
+    Case("surveys_staff.survey_texts", _survey_text_url, PERSONAL, lambda w: {"personal": "1"}, status=200),
 ]
