@@ -69,10 +69,11 @@ def _is_staff_upload() -> bool:
 
 
 def install(app: Flask) -> None:
-    from consult.crypto import mask_numbers_in_text
+    from consult.crypto import mask_name, mask_numbers_in_text
 
     app.url_map.converters["int"] = IdConverter
     app.jinja_env.filters["mask_numbers"] = mask_numbers_in_text
+    app.jinja_env.filters["mask_name"] = mask_name
     form_limit = app.config["MAX_FORM_KB"] * 1024
     upload_limit = (app.config["UPLOAD_MAX_MB"] * 5 + 1) * 1024 * 1024
     app.config["MAX_CONTENT_LENGTH"] = form_limit

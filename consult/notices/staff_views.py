@@ -131,6 +131,7 @@ def _render_comments(matter: Matter, *, failed: dict | None = None, code: int = 
         comments=comment_services.staff_comments(matter, status=status, unreplied=unreplied),
         counts=comment_services.stance_counts(matter.id, published_only=False),
         failed=failed or {}, can_manage=can(current_user, "matter.manage", matter),
+        can_personal=can(current_user, "matter.personal_data", matter),
         CommentStatus=CommentStatus, ModerateForm=ModerateForm, ReplyForm=ReplyForm), code
 
 
