@@ -110,7 +110,11 @@ def add_attachment(notice: Notice, *, actor, filename: str, data: bytes) -> Atta
     kind = filetype.guess(data)
     if kind is None or kind.mime not in ALLOWED_TYPES:
         raise NoticeError(_("文件“%(f)s”不是 PDF、JPEG 或 PNG 文件（按文件内容判断）。", f=filename), "attachments")
-    key, digest = storage().save(data, ALLOWED_TYPES[kind.mime])
+    try:
+        key, digest = storage().save(data, ALLOWED_TYPES[kind.mime])
+    except OSError:  # disk full or not writable: refuse the whole save, clearly
+        raise NoticeError(_("文件“%(f)s”未能保存：服务器存储空间不足或不可写。本次修改均未保存，请稍后重试或联系管理员。",
+                            f=filename), "attachments") from None
     att = Attachment(notice=notice, filename=_safe_filename(filename, ALLOWED_TYPES[kind.mime]),
                      content_type=kind.mime, size=len(data), storage_key=key, sha256=digest,
                      uploaded_by_id=actor.id)
