@@ -70,22 +70,26 @@ def demo(host: str, port: int) -> None:
 @with_appcontext
 def worker() -> None:
     """Run an RQ worker for background jobs (needs CONSULT_REDIS_URL)."""
-    from rq import Worker
-
     from consult.jobs import queue
 
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("CONSULT_REDIS_URL 未设置：未配置 Redis 时任务在进程内执行，无需 worker。")
     q = queue()
     app = current_app._get_current_object()
+    _start_sweeper(app)
+    make_worker(app, q).work()
+
+
+def make_worker(app, q):
+    """An RQ worker whose work horse runs each job inside an app context."""
+    from rq import Worker
 
     class AppWorker(Worker):
-        def perform_job(self, job, queue):
+        def perform_job(self, job, queue, *args, **kwargs):  # rq 3 passes the execution too
             with app.app_context():
-                return super().perform_job(job, queue)
+                return super().perform_job(job, queue, *args, **kwargs)
 
-    _start_sweeper(app)
-    AppWorker([q], connection=q.connection).work()
+    return AppWorker([q], connection=q.connection)
 
 
 def _start_sweeper(app) -> None:

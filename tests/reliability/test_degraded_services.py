@@ -131,3 +131,28 @@ def test_job_left_running_by_a_killed_worker_is_marked_failed_and_can_be_retried
     assert resp.status_code == 302
     db.session.expire_all()
     assert db.session.get(JobRun, job.id).status == JobStatus.DONE
+
+
+def test_the_worker_command_really_runs_jobs(app, monkeypatch):
+    """`flask worker` forks a work horse per job; it must run the job, not exit (rq 3 API)."""
+    import socket
+
+    import pytest
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("Redis does not answer on 127.0.0.1:6379")
+    from consult.cli import make_worker
+    from consult.messaging.services import queue_sms
+
+    factories.world()
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:6379/12")
+    monkeypatch.setitem(app.config, "RQ_ASYNC", True)
+    q = jobs.queue()
+    q.empty()
+    msg = queue_sms("13812345678", "工作进程测试", purpose="test")
+    jobs.commit()
+    make_worker(app, q).work(burst=True)
+    db.session.expire_all()
+    assert db.session.get(Message, msg.id).status == MessageStatus.SENT
