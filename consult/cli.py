@@ -74,7 +74,7 @@ def worker() -> None:
 
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("CONSULT_REDIS_URL 未设置：未配置 Redis 时任务在进程内执行，无需 worker。")
-    q = queue()
+    q = queue(blocking=True)
     app = current_app._get_current_object()
     _start_sweeper(app)
     make_worker(app, q).work()
@@ -101,8 +101,11 @@ def _start_sweeper(app) -> None:
 
     def loop():
         while True:
-            with app.app_context():
-                maybe_sweep(app)
+            try:
+                with app.app_context():
+                    maybe_sweep(app)
+            except Exception:  # the database may be away: try again next round, never stop
+                app.logger.exception("outbox sweeper round failed")
             time.sleep(app.config["SWEEP_INTERVAL_SECONDS"])
 
     threading.Thread(target=loop, name="outbox-sweeper", daemon=True).start()

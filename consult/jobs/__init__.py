@@ -71,11 +71,14 @@ def commit() -> None:
                         getattr(fn, "__name__", fn), args, exc)
 
 
-def queue():
+def queue(*, blocking: bool = False):
+    """The RQ queue. Web requests fail fast when Redis is away (short timeouts); the worker's
+    connection (blocking=True) waits in BLPOP, so it has no read timeout."""
     from redis import Redis
     from rq import Queue
 
-    redis = Redis.from_url(current_app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5)
+    timeouts = {"socket_connect_timeout": 2} if blocking else {"socket_connect_timeout": 2, "socket_timeout": 5}
+    redis = Redis.from_url(current_app.config["REDIS_URL"], health_check_interval=30, **timeouts)
     return Queue("consult", connection=redis, is_async=current_app.config.get("RQ_ASYNC", True))
 
 
@@ -211,6 +214,12 @@ def sweep(*, now: datetime) -> int:
     """Dispatch again what is still queued past its deadline; fail jobs lost with a worker."""
     from consult.messaging.services import sweep_messages
 
+    if current_app.config.get("REDIS_URL"):
+        try:
+            queue().connection.ping()
+        except Exception as exc:  # the queue is still away: leave rows (and their backoff) alone
+            log.warning("outbox sweep skipped, queue unreachable: %s", exc)
+            return 0
     count = sweep_messages(now=now) + _sweep_jobs(now)
     commit()
     return count

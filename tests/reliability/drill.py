@@ -168,14 +168,38 @@ class Stack:
         raise RuntimeError("gunicorn did not answer within 60 s; see web.log")
 
     def start_worker(self):
+        log = self.tmp / "worker.log"
+        offset = log.stat().st_size if log.exists() else 0
         self.procs["worker"] = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "wsgi", "worker"], cwd=ROOT, env=self.env,
-            stdout=open(self.tmp / "worker.log", "ab"), stderr=subprocess.STDOUT)
+            stdout=open(log, "ab"), stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and self.procs["worker"].poll() is None:
+            if b"Listening on" in log.read_bytes()[offset:]:
+                return
+            time.sleep(0.1)
+
+    def supervise(self, until: float) -> int:
+        """What systemd or supervisord does: start the worker again when it exits. Returns restarts."""
+        restarts = 0
+        while time.monotonic() < until:
+            if "worker" in self.procs and self.procs["worker"].poll() is not None:
+                restarts += 1
+                time.sleep(1)
+                self.start_worker()
+            time.sleep(0.2)
+        return restarts
 
     def kill_worker(self):
-        proc = self.procs.pop("worker")
+        """kill -9 the worker (its supervisor, see supervise(), starts a new one)."""
+        proc = self.procs["worker"]
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+        horses = [int(p) for p in children.read_text().split()] if children.exists() else []
+        for pid in horses:  # the work horse running the job dies with it, as in a machine crash
+            os.kill(pid, signal.SIGKILL)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
+        return horses
 
     def stop(self):
         for proc in self.procs.values():
@@ -219,7 +243,7 @@ _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 class Browser:
     def __init__(self, stack: Stack):
-        self.stack = stack
+        self.stack, self.last_status = stack, 0
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
                                                   _NoRedirect())
 
@@ -231,9 +255,9 @@ class Browser:
         return self._open(urllib.request.Request(self.stack.url(path), data=body, method="POST"))
 
     def token(self, path: str) -> str | None:
-        status, _, html = self.get(path)
+        self.last_status, _, html = self.get(path)
         m = _TOKEN.search(html)
-        return m.group(1) if status == 200 and m else None
+        return m.group(1) if self.last_status == 200 and m else None
 
     def _open(self, req) -> tuple[int, str, str]:
         try:
@@ -256,13 +280,18 @@ class Results:
     comments: list = field(default_factory=list)  # bodies answered 302
     surveys: list = field(default_factory=list)  # receipt codes answered 302
     hearings: list = field(default_factory=list)  # receipt codes answered 302
+    errors: list = field(default_factory=list)  # (kind, status, page title) of the first failures
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, kind, started, status, extra=None):
+    def add(self, kind, started, status, extra=None, page=""):
         with self.lock:
             self.latencies.append((started, time.monotonic() - started, kind, status))
             if extra is not None and status == 302:
                 getattr(self, kind).append(extra)
+            if status not in (200, 302) and len(self.errors) < 20:
+                title = re.search(r"<title>(.*?)</title>", page or "", re.S)
+                errs = re.findall(r'class="(?:error|field-error)[^"]*"[^>]*>([^<]{1,80})', page or "")
+                self.errors.append((kind, status, (title.group(1).strip() if title else page[:80]), errs[:2]))
 
     def summary(self) -> dict:
         times = sorted(d for _, d, _, _ in self.latencies)
@@ -283,22 +312,23 @@ def resident(stack: Stack, results: Results, n: int, until: float, max_actions: 
         kind = rnd.choice(("comments", "comments", "surveys", "hearings"))
         t = time.monotonic()
         token = b.token(f"/notices/{ids['notice']}")
-        results.add("read", t, 200 if token else 0)
+        results.add("read", t, b.last_status if token or b.last_status != 200 else 0)
         if token is None:
             time.sleep(0.2)
             continue
         if kind == "comments":
             body = f"演练意见 居民{n} 第{i}条 {rnd.random():.6f}"
             t = time.monotonic()
-            status, loc, _ = b.post(f"/notices/{ids['notice']}/comments",
-                                    {"csrf_token": token, "body": body, "stance": "oppose"})
-            results.add("comments", t, status, body)
+            status, loc, page = b.post(f"/notices/{ids['notice']}/comments",
+                                       {"csrf_token": token, "body": body, "stance": "oppose"})
+            results.add("comments", t, status, body, page)
         elif kind == "surveys":
             t = time.monotonic()
-            status, loc, _ = b.post(f"/surveys/{ids['survey']}/fill", {
+            status, loc, page = b.post(f"/surveys/{ids['survey']}/fill", {
                 "csrf_token": token, "_page": "0", "_action": "submit", ids["q1"]: ids["q1_option"],
                 ids["q2"]: f"演练建议 {n}-{i}"})
-            results.add("surveys", t, status, loc.rsplit("/", 1)[-1].split("?")[0] if status == 302 else None)
+            results.add("surveys", t, status, loc.rsplit("/", 1)[-1].split("?")[0] if status == 302 else None,
+                        page)
         else:
             _register(stack, b, results, token, n, i)
 
@@ -308,9 +338,9 @@ def _register(stack, b, results, token, n, i):
     # unique per (resident, try); the masked form (first 3, last 4) is unique per resident
     phone = f"13{i % 10}{i // 10 % 10000:04d}{n % 10000:04d}"
     t = time.monotonic()
-    status, _, _ = b.post(f"/hearings/{ids['meeting']}/register", {"csrf_token": token, "phone": phone})
+    status, _, page = b.post(f"/hearings/{ids['meeting']}/register", {"csrf_token": token, "phone": phone})
     if status != 302:
-        results.add("hearings", t, status)
+        results.add("hearings", t, status, page=page)
         return
     code = None
     for _ in range(50):  # the SMS is a row in the outbox; the log gateway "sends" it
@@ -320,17 +350,23 @@ def _register(stack, b, results, token, n, i):
             break
         time.sleep(0.1)
     code = re.search(r"验证码 (\d{6})", code or "")
-    status, loc, _ = b.post(f"/hearings/{ids['meeting']}/register/details", {
+    status, loc, page = b.post(f"/hearings/{ids['meeting']}/register/details", {
         "csrf_token": token, "code": code.group(1) if code else "000000", "name": f"演练{n}",
         "relation": "沿线住户", "category": ids["category"], "stance": "oppose", "points": "演练发言要点",
         "consent": "y"})
-    results.add("hearings", t, status, loc.split("/hearings/r/")[-1].split("?")[0] if status == 302 else None)
+    results.add("hearings", t, status, loc.split("/hearings/r/")[-1].split("?")[0] if status == 302 else None,
+                page)
+
+
+_RUNS = iter(range(1, 10))
 
 
 def run_load(stack: Stack, users: int, seconds: float, results: Results | None = None) -> Results:
+    """users ≤ 1000 residents for `seconds`; residents of each run are new people."""
     results = results or Results()
     until = time.monotonic() + seconds
-    threads = [threading.Thread(target=resident, args=(stack, results, n, until), daemon=True)
+    first = next(_RUNS) * 1000
+    threads = [threading.Thread(target=resident, args=(stack, results, first + n, until), daemon=True)
                for n in range(users)]
     for t in threads:
         t.start()

@@ -77,11 +77,24 @@ def test_sweeper_redispatches_queued_messages_past_their_deadline(client, app, m
     assert msg.status == MessageStatus.SENT and msg.sent_at is not None
 
 
-def test_sweeper_backs_off_while_the_queue_stays_down(app, monkeypatch):
-    w = factories.world()
+def test_sweeper_leaves_rows_alone_while_the_queue_is_down(app, monkeypatch):
     from consult.messaging.services import queue_sms
 
+    factories.world()
     monkeypatch.setitem(app.config, "REDIS_URL", DEAD_REDIS)
+    queue_sms("13812345678", "通知", purpose="test")
+    jobs.commit()
+    t = utcnow() + timedelta(seconds=app.config["OUTBOX_DEADLINE_SECONDS"] + 1)
+    assert jobs.sweep(now=t) == 0  # nothing to gain: no attempt counted, no backoff grown
+    msg = db.session.query(Message).one()
+    assert msg.status == MessageStatus.QUEUED and msg.dispatches == 1
+
+
+def test_sweeper_backs_off_when_queuing_keeps_failing(app, monkeypatch):
+    from consult.messaging.services import queue_sms
+
+    factories.world()
+    monkeypatch.setattr(jobs, "dispatch", lambda *a, **k: (_ for _ in ()).throw(ConnectionError("enqueue failed")))
     queue_sms("13812345678", "通知", purpose="test")
     jobs.commit()
     deadline = app.config["OUTBOX_DEADLINE_SECONDS"]
@@ -91,7 +104,10 @@ def test_sweeper_backs_off_while_the_queue_stays_down(app, monkeypatch):
     assert msg.status == MessageStatus.QUEUED and msg.dispatches == 2
     assert msg.next_attempt_at > t + timedelta(seconds=deadline)  # backoff grows
     assert jobs.sweep(now=t + timedelta(seconds=1)) == 0
-    assert w
+    for _ in range(app.config["OUTBOX_MAX_DISPATCHES"]):
+        t += timedelta(days=1)
+        jobs.sweep(now=t)
+    assert db.session.query(Message).one().status == MessageStatus.FAILED  # given up, visibly
 
 
 def _slow_export(job_id: int) -> None:
