@@ -87,6 +87,11 @@ def make_worker(app, q):
     class AppWorker(Worker):
         def perform_job(self, job, queue, *args, **kwargs):  # rq 3 passes the execution too
             with app.app_context():
+                from consult.extensions import db
+
+                # the work horse is a fork: never reuse the parent's pooled database connections
+                # (the sweeper thread may be using one at this very moment)
+                db.engine.dispose(close=False)
                 return super().perform_job(job, queue, *args, **kwargs)
 
     return AppWorker([q], connection=q.connection)

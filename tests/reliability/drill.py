@@ -65,18 +65,21 @@ class Relay:
                 client, _ = self.sock.accept()
             except OSError:
                 return
-            if not self.up:
-                client.close()
-                continue
             try:
-                upstream = socket.create_connection(("127.0.0.1", self.target), timeout=5)
-            except OSError:
+                self._connect(client)
+            except Exception:  # never let one connection stop the relay
                 client.close()
-                continue
-            with self.lock:
-                self.conns += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _connect(self, client):
+        if not self.up:
+            client.close()
+            return
+        upstream = socket.create_connection(("127.0.0.1", self.target), timeout=5)
+        upstream.settimeout(None)
+        with self.lock:
+            self.conns += [client, upstream]
+        for a, b in ((client, upstream), (upstream, client)):
+            threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
 
     def _pump(self, src, dst):
         try:

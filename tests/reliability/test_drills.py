@@ -16,7 +16,8 @@ from tests.reliability import drill
 
 pytestmark = pytest.mark.drill
 
-USERS, SECONDS, OUTAGE = 12, 8, 10.0
+USERS, SECONDS, OUTAGE = 8, 6, 10.0
+DRAIN = 120  # seconds the outbox may take to drain after an outage (one fork per message on 2 cores)
 
 
 def _available() -> str | None:
@@ -96,7 +97,7 @@ def test_redis_outage_refuses_nothing(stack):
         time.sleep(OUTAGE)
         stack.redis_relay.restore()
         start = time.monotonic()  # the worker (restarted by its supervisor if it died) sweeps the outbox
-        while time.monotonic() - start < 30 and stack.scalar(
+        while time.monotonic() - start < DRAIN and stack.scalar(
                 "SELECT count(*) FROM messages WHERE status = 'QUEUED'"):
             time.sleep(0.2)
         return {"outbox_drained_s": round(time.monotonic() - start, 2),
@@ -113,10 +114,11 @@ def test_worker_killed_mid_job_never_leaves_it_running(stack):
                          env=stack.env, cwd=drill.ROOT, capture_output=True, text=True, timeout=120, check=True)
     job_id = int(out.stdout.strip().splitlines()[-1])
     status = lambda: stack.scalar("SELECT status FROM job_runs WHERE id = :i", i=job_id)  # noqa: E731
-    _wait(lambda: status() == "running", 30)
+    _wait(lambda: not stack.scalar("SELECT count(*) FROM messages WHERE status = 'QUEUED'"), DRAIN)
+    _wait(lambda: status() == "running", 60)
     assert stack.kill_worker(), "no work horse was running the job"  # its supervisor starts a new one
     killed_at = time.monotonic()
-    _wait(lambda: status() in ("failed", "done"), 30)
+    _wait(lambda: status() in ("failed", "done"), 60)
     detected_s = round(time.monotonic() - killed_at, 2)
     if status() == "failed":  # staff press "retry" on the job page
         b = drill.Browser(stack)
@@ -125,7 +127,7 @@ def test_worker_killed_mid_job_never_leaves_it_running(stack):
                                        "password": stack.ids["password"]})[0] == 302
         token = b.token(f"/staff/jobs/{job_id}")
         assert b.post(f"/staff/jobs/{job_id}/retry", {"csrf_token": token})[0] == 302
-    _wait(lambda: status() == "done", 60)
+    _wait(lambda: status() == "done", 120)
     print(f"\n[drill] worker killed mid-job: interruption detected after {detected_s} s, job done after retry")
     assert status() == "done"
 
