@@ -81,17 +81,15 @@ def worker() -> None:
 
 
 def make_worker(app, q):
-    """An RQ worker whose work horse runs each job inside an app context."""
-    from rq import Worker
+    """An RQ worker that runs each job inside an app context, in its own process: no fork per
+    job, because a fork copies the locks and pooled connections the sweeper thread may hold at
+    that moment (the copy can deadlock or share a database socket). Run several workers for
+    parallelism; a supervisor (systemd) restarts one that dies."""
+    from rq import SimpleWorker
 
-    class AppWorker(Worker):
+    class AppWorker(SimpleWorker):
         def perform_job(self, job, queue, *args, **kwargs):  # rq 3 passes the execution too
             with app.app_context():
-                from consult.extensions import db
-
-                # the work horse is a fork: never reuse the parent's pooled database connections
-                # (the sweeper thread may be using one at this very moment)
-                db.engine.dispose(close=False)
                 return super().perform_job(job, queue, *args, **kwargs)
 
     return AppWorker([q], connection=q.connection)
