@@ -98,6 +98,9 @@ def _clean(app):
     ctx = app.app_context()
     ctx.push()
     limiter.reset()
+    from consult.surveys.spec import clear_cache  # ids are reused after the tables are emptied
+
+    clear_cache()
     yield
     _db.session.rollback()
     _db.session.remove()
