@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from consult import config as config_module
+from consult import hardening
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -26,7 +27,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     _configure(app, test_config)
     _init_extensions(app)
+    hardening.install(app)
     _register_blueprints(app)
+    hardening.limit_receipts(app)
     _register_errors(app)
     _register_template_helpers(app)
     from consult import cli
@@ -57,6 +60,10 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         BABEL_DEFAULT_LOCALE=cfg["LANGUAGES"].split(",")[0].strip(),
         BABEL_DEFAULT_TIMEZONE=cfg["TIMEZONE"],
         RATELIMIT_STORAGE_URI=cfg["REDIS_URL"] or "memory://",
+        # Redis away: count in this process instead, and never fail a request over a counter
+        RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": 1, "socket_timeout": 1} if cfg["REDIS_URL"] else {},
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_SWALLOW_ERRORS=True,
         RATELIMIT_HEADERS_ENABLED=False,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -107,7 +114,11 @@ def _init_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         from consult.auth.models import User
 
-        return db.session.get(User, int(user_id))
+        uid, _, version = user_id.partition(":")
+        user = db.session.get(User, int(uid)) if uid.isdigit() and version.isdigit() else None
+        if user is None or int(version) != (user.session_version or 0):
+            return None  # logged out everywhere, password or role changed since this cookie
+        return user
 
 
 # Each domain package contributes models and blueprints; listed here once. A listed module
@@ -155,6 +166,7 @@ ERROR_TEXT = {
     403: (_l("没有权限"), _l("您没有权限进行此操作。如需帮助，请联系事项的组织单位。")),
     404: (_l("页面不存在"), _l("您访问的页面不存在或已被撤回。")),
     405: (_l("请求方式不正确"), _l("请从页面上的按钮或链接进入。")),
+    409: (_l("无法执行"), _l("当前状态下不能执行此操作，请刷新页面后重试。")),
     413: (_l("文件过大"), _l("上传的内容超过了大小限制，请压缩或拆分后再试。")),
     422: (_l("内容有误"), _l("提交的内容有误，请返回修改。")),
     429: (_l("提交过于频繁"), _l("您的操作过于频繁，请稍等一分钟后再试。")),
@@ -167,8 +179,10 @@ def _register_errors(app: Flask) -> None:
         title, text = (str(t) for t in ERROR_TEXT.get(code, ERROR_TEXT[500]))
         from consult.ratelimits import kept_fields, way_back
 
-        kept = kept_fields(request.form) if request.method == "POST" and code in (400, 429) else []
-        back = way_back() if request.method == "POST" and code in (400, 429) else None
+        keep = request.method == "POST" and code in (400, 429, 500) and bool(request.content_length)
+        limit = app.config["COMMENT_MAX_CHARS"]  # the longest resident field: never echo more
+        kept = [(label, value[:limit]) for label, value in kept_fields(request.form)] if keep else []
+        back = way_back() if keep else None
         return render_template("errors/error.html", code=code, title=title, text=detail or text,
                                kept=kept, back=back), code
 
@@ -180,7 +194,8 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return render(exc.code or 500)
+        message = getattr(exc, "user_message", None) or hardening.rate_limit_text(exc)
+        return render(exc.code or 500, str(message) if message else None)
 
     @app.errorhandler(Exception)
     def server_error(exc: Exception):

@@ -70,28 +70,70 @@ def demo(host: str, port: int) -> None:
 @with_appcontext
 def worker() -> None:
     """Run an RQ worker for background jobs (needs CONSULT_REDIS_URL)."""
-    from rq import Worker
-
     from consult.jobs import queue
 
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("CONSULT_REDIS_URL 未设置：未配置 Redis 时任务在进程内执行，无需 worker。")
-    q = queue()
+    q = queue(blocking=True)
     app = current_app._get_current_object()
+    _start_sweeper(app)
+    make_worker(app, q).work()
 
-    class AppWorker(Worker):
-        def perform_job(self, job, queue):
+
+def make_worker(app, q):
+    """An RQ worker that runs each job inside an app context, in its own process: no fork per
+    job, because a fork copies the locks and pooled connections the sweeper thread may hold at
+    that moment (the copy can deadlock or share a database socket). Run several workers for
+    parallelism; a supervisor (systemd) restarts one that dies."""
+    from rq import SimpleWorker
+
+    class AppWorker(SimpleWorker):
+        def perform_job(self, job, queue, *args, **kwargs):  # rq 3 passes the execution too
             with app.app_context():
-                return super().perform_job(job, queue)
+                return super().perform_job(job, queue, *args, **kwargs)
 
-    AppWorker([q], connection=q.connection).work()
+    return AppWorker([q], connection=q.connection)
 
 
-def _purge(now) -> None:
+def _start_sweeper(app) -> None:
+    """The worker is the outbox sweeper: re-queue what a failed enqueue left behind."""
+    import threading
+    import time
+
+    from consult.jobs import maybe_sweep
+
+    def loop():
+        while True:
+            try:
+                with app.app_context():
+                    maybe_sweep(app)
+            except Exception:  # the database may be away: try again next round, never stop
+                app.logger.exception("outbox sweeper round failed")
+            time.sleep(app.config["SWEEP_INTERVAL_SECONDS"])
+
+    threading.Thread(target=loop, name="outbox-sweeper", daemon=True).start()
+
+
+@click.command("sweep")
+@with_appcontext
+def sweep_command() -> None:
+    """Queue again messages and jobs still waiting past their deadline (cron, or by hand)."""
+    from consult.jobs import sweep
+    from consult.models import utcnow
+
+    click.echo(f"已重新排队或处理 {sweep(now=utcnow())} 条消息与任务。")
+
+
+def run_purge(now) -> None:
+    """The retention purge: comments, hearing registrations, personal questionnaire answers, outbox."""
     from consult.hearings.registration import purge_personal_data as purge_registrations
+    from consult.messaging.services import purge_message_bodies, purge_message_recipients
     from consult.notices.comments import purge_personal_data as purge_comments
+    from consult.surveys.responses import purge_personal_answers
 
-    click.echo(f"已清除 {purge_comments(now=now)} 条意见、{purge_registrations(now=now)} 条听证报名中的个人信息。")
+    click.echo(f"已清除 {purge_comments(now=now)} 条意见、{purge_registrations(now=now)} 条听证报名、"
+               f"{purge_personal_answers(now=now)} 条问卷个人信息答案中的个人信息，"
+               f"{purge_message_bodies(now=now) + purge_message_recipients(now=now)} 条短信/邮件的内容或收件人。")
 
 
 @click.command("purge-personal-data")
@@ -101,7 +143,7 @@ def purge() -> None:
     from consult.jobs import commit
     from consult.models import utcnow
 
-    _purge(utcnow())
+    run_purge(utcnow())
     commit()
 
 
@@ -115,7 +157,7 @@ def daily() -> None:
 
     now = utcnow()
     click.echo(f"已为 {queue_reminders(now=now)} 名参会人员排队发送会前提醒。")
-    _purge(now)
+    run_purge(now)
     commit()
 
 
@@ -187,5 +229,6 @@ def report(matter_id: int, fmt: str, output: str, number: int | None) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (create_admin, seed_demo_command, demo, worker, purge, daily, analyse, matters_command, report):
+    for command in (create_admin, seed_demo_command, demo, worker, purge, daily, sweep_command, analyse,
+                    matters_command, report):
         app.cli.add_command(command)

@@ -22,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "UPLOAD_MAX_MB": 20,
     "NOTICE_MIN_DAYS": 10,
     "COMMENT_MAX_CHARS": 5000,
+    "COMMENT_REPEAT_HOURS": 24,  # the same text from the same client within this is a repeat
     "TIMEZONE": "Asia/Shanghai",
     "LANGUAGES": "zh_Hans_CN",  # comma-separated; the first is the default
     "SMS_GATEWAY": "log",  # log | http
@@ -51,6 +52,21 @@ DEFAULTS: dict[str, Any] = {
     "ANALYSIS_CACHE_DIR": None,  # engine cache per matter (re-runs start warm); default <instance>/analysis-cache
     "ANALYSIS_MATCH_THRESHOLD": 0.3,  # re-run: Jaccard a run point needs to keep a curated point
     "ANALYSIS_ABSORB_SHARE": 0.5,  # re-run: share of a left-over run point's texts in one point to join it
+    # Production refuses to start without Secure cookies unless this is set (plain-HTTP intranet).
+    "ALLOW_INSECURE_COOKIES": False,
+    # Transactional outbox: a message or job still queued this long after its commit is
+    # dispatched again by the sweeper (the worker, or the web process when there is none).
+    "OUTBOX_DEADLINE_SECONDS": 120,
+    "OUTBOX_MAX_DISPATCHES": 8,
+    "SWEEP_INTERVAL_SECONDS": 30,
+    # A running job whose heartbeat is older than this was lost with its worker: marked failed.
+    "JOB_STALE_SECONDS": 900,
+    # Bodies of delivered messages (codes, receipt numbers) are erased this long after sending.
+    "MESSAGE_BODY_KEEP_HOURS": 24,
+    # Request bodies larger than this are refused (413) except on attachment uploads.
+    "MAX_FORM_KB": 512,
+    "RATE_LIMIT_RECEIPTS": "30 per minute;300 per day",
+    "HEARING_SMS_PER_PHONE_HOUR": 3,
 }
 
 # Settings given as JSON in the environment; when unset the domain's built-in default applies.
@@ -120,6 +136,10 @@ def validate(cfg: dict[str, Any]) -> None:
         raise ConfigError("CONSULT_SMTP_HOST and CONSULT_SMTP_FROM are required for smtp")
     if not (0 < cfg["ANALYSIS_MATCH_THRESHOLD"] <= 1 and 0 < cfg["ANALYSIS_ABSORB_SHARE"] <= 1):
         raise ConfigError("CONSULT_ANALYSIS_MATCH_THRESHOLD and CONSULT_ANALYSIS_ABSORB_SHARE must be in (0, 1]")
+    if cfg["ENV"] == "production" and not cfg.get("TESTING") and not cfg["SESSION_COOKIE_SECURE"] \
+            and not cfg["ALLOW_INSECURE_COOKIES"]:
+        raise ConfigError("CONSULT_SESSION_COOKIE_SECURE must be on in production (HTTPS); "
+                          "set CONSULT_ALLOW_INSECURE_COOKIES=1 only for a plain-HTTP intranet")
     if cfg["NOTICE_MIN_DAYS"] < 0 or cfg["UPLOAD_MAX_MB"] <= 0:
         raise ConfigError("CONSULT_NOTICE_MIN_DAYS must be >= 0, CONSULT_UPLOAD_MAX_MB > 0")
     if cfg.get("RISK_MATRIX") is not None:

@@ -53,8 +53,10 @@ class MaxChars:
 
     def __call__(self, form, field):
         if field.data and len(field.data) > self.maximum:
+            n = len(field.data)
+            field.data = field.data[:self.maximum]  # the page echoes at most the limit back
             raise ValidationError(
-                _l("内容过长：最多 %(max)s 个字，当前 %(n)s 个字。", max=self.maximum, n=len(field.data))
+                _l("内容过长：最多 %(max)s 个字，当前 %(n)s 个字。", max=self.maximum, n=n)
             )
 
 

@@ -27,8 +27,12 @@ class LocalStorage:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(path.suffix + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        try:
+            tmp.write_bytes(data)
+            tmp.replace(path)
+        except OSError:  # disk full: leave no partial file behind
+            tmp.unlink(missing_ok=True)
+            raise
         return key, digest
 
     def read(self, key: str) -> bytes:

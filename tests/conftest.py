@@ -98,6 +98,9 @@ def _clean(app):
     ctx = app.app_context()
     ctx.push()
     limiter.reset()
+    from consult.surveys.spec import clear_cache  # ids are reused after the tables are emptied
+
+    clear_cache()
     yield
     _db.session.rollback()
     _db.session.remove()
@@ -138,7 +141,7 @@ def csrf(app):
 def login(client, user) -> None:
     """Log a staff user in without going through the form."""
     with client.session_transaction() as sess:
-        sess["_user_id"] = str(user.id)
+        sess["_user_id"] = user.get_id()
         sess["_fresh"] = True
 
 

@@ -38,3 +38,9 @@ class Case:
     # world -> form data (CSRF is off in these tests; a separate test checks CSRF)
     data: Callable[[dict], dict] = field(default=lambda w: {})
     method: str = "POST"
+    # what an allowed role gets: one status for all, or {role: status}. Exact, so a 400/404/422
+    # from a broken case or a broken endpoint cannot pass as "allowed".
+    status: int | dict[str, int] | None = None
+
+    def expected(self, role: str) -> int | None:
+        return self.status.get(role) if isinstance(self.status, dict) else self.status

@@ -30,6 +30,11 @@ def _all_cases() -> dict[str, Case]:
 CASES = _all_cases()
 
 
+def test_every_case_states_the_status_allowed_roles_get():
+    missing = sorted(e for e, c in CASES.items() if any(c.expected(r) is None for r in c.allowed))
+    assert not missing, f"cases without an exact expected status: {missing}"
+
+
 def test_every_state_changing_endpoint_has_a_case(app):
     endpoints = {r.endpoint for r in app.url_map.iter_rules() if r.methods & STATE_CHANGING}
     missing = sorted(endpoints - set(CASES))
@@ -58,7 +63,8 @@ def test_access(client, endpoint, role):
         resp.status_code in (302, 303) and "/staff/login" in resp.headers.get("Location", ""))
     if role in case.allowed:
         assert not denied, f"{role} should be allowed {endpoint}: {resp.status_code}"
-        assert resp.status_code < 500
+        assert resp.status_code == case.expected(role), \
+            f"{role} on {endpoint}: expected {case.expected(role)}, got {resp.status_code}"
     else:
         assert denied, f"{role} must not be allowed {endpoint}: {resp.status_code}"
 

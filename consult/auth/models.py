@@ -63,6 +63,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[Optional[datetime]]
     last_login_at: Mapped[Optional[datetime]]
+    # bumped on logout, password change and role change: older session cookies stop working
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     organisations: Mapped[list[Organisation]] = relationship(
         secondary=memberships, back_populates="members", lazy="selectin"
@@ -90,5 +92,21 @@ class User(UserMixin, TimestampMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    def get_id(self) -> str:  # Flask-Login stores this in the session; the loader checks both parts
+        return f"{self.id}:{self.session_version or 0}"
+
     def is_locked(self, now: datetime) -> bool:
         return self.locked_until is not None and self.locked_until > now
+
+
+class LoginThrottle(db.Model):
+    """Failed logins per (username, client address), keyed hash only: one address cannot
+    lock an account for everyone else."""
+
+    __tablename__ = "login_throttles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[Optional[datetime]]
+    updated_at: Mapped[datetime]

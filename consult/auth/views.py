@@ -1,3 +1,6 @@
+import re
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -8,6 +11,7 @@ from consult.auth.models import Role, User
 from consult.extensions import db, limiter
 from consult.jobs import commit
 from consult.models import utcnow
+from consult.net import client_fingerprint
 from consult.permissions import require
 
 bp = Blueprint("auth", __name__)
@@ -17,19 +21,26 @@ def _login_limit():
     return current_app.config["RATE_LIMIT_LOGIN"]
 
 
+_UNSAFE_NEXT = re.compile(r"[\\\x00-\x20\x7f]")  # backslash, control characters, spaces
+
+
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
+    """A path on this site only: browsers read "/\\host" and "/<TAB>/host" as "//host"."""
+    if target and target.startswith("/") and not target.startswith("//") and not _UNSAFE_NEXT.search(target):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
     return url_for("matters.dashboard")
 
 
 @bp.route("/staff/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-def login():
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda resp: resp.status_code != 302)
+def login():  # only refused attempts count: an office behind one address logs in all day
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.username.data, form.password.data, now=utcnow())
+            user = services.authenticate(form.username.data, form.password.data, now=utcnow(),
+                                         client=client_fingerprint())
         except services.AuthError as exc:
             commit()  # failure counters must persist
             form.password.errors.append(str(exc))
@@ -42,6 +53,9 @@ def login():
 
 @bp.route("/staff/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:  # a copy of this session cookie must not work afterwards
+        services.end_sessions(current_user)
+        commit()
     logout_user()
     flash(_("您已退出登录。"), "info")
     return redirect(url_for("notices.index"))

@@ -209,7 +209,8 @@ class Registration(db.Model):
     public_id: Mapped[str] = mapped_column(String(12), unique=True)  # shown in the public draw
     receipt_code: Mapped[str] = mapped_column(String(12), unique=True)  # secret: ticket + cancel
     ticket_code: Mapped[str] = mapped_column(String(8), unique=True)  # typed or scanned at the door
-    name: Mapped[Optional[str]] = mapped_column(String(100))
+    legacy_name: Mapped[Optional[str]] = mapped_column("name", String(100))  # plain, before 0012
+    name_enc: Mapped[Optional[str]] = mapped_column(Text)  # encrypted like the phone; see .name
     phone_enc: Mapped[Optional[str]] = mapped_column(Text)
     phone_hash: Mapped[str] = mapped_column(String(64))
     phone_masked: Mapped[Optional[str]] = mapped_column(String(20))
@@ -232,6 +233,18 @@ class Registration(db.Model):
 
     meeting: Mapped[Meeting] = relationship(lazy="joined")
     category: Mapped[SeatCategory] = relationship(lazy="joined")
+
+    @property
+    def name(self) -> str | None:
+        from consult.crypto import decrypt
+
+        return decrypt(self.name_enc) if self.name_enc else self.legacy_name
+
+    @name.setter
+    def name(self, value: str | None) -> None:
+        from consult.crypto import encrypt
+
+        self.name_enc, self.legacy_name = encrypt(value), None
 
     @property
     def matter(self):

@@ -48,6 +48,10 @@ def send_code(meeting: Meeting, *, actor, phone: str, now: datetime) -> SmsCode:
     if db.session.scalar(select(Registration.id).where(Registration.meeting_id == meeting.id,
                                                        Registration.phone_hash == ph)):
         raise HearingError(_("该手机号已报名本次会议（每个手机号限报一次）。如需查看或取消，请使用回执码。"), "phone")
+    hourly = db.session.scalar(select(func.count()).select_from(SmsCode).where(  # any meeting: SMS bombing
+        SmsCode.phone_hash == ph, SmsCode.created_at > now - timedelta(hours=1)))
+    if hourly >= current_app.config["HEARING_SMS_PER_PHONE_HOUR"]:
+        raise HearingError(_("该手机号获取验证码次数过多，请一小时后再试。"), "phone")
     recent = db.session.scalar(select(func.max(SmsCode.created_at)).where(
         SmsCode.meeting_id == meeting.id, SmsCode.phone_hash == ph))
     if recent and now - recent < timedelta(seconds=rules.SMS_RESEND_SECONDS):
@@ -142,7 +146,7 @@ def purge_personal_data(*, now: datetime) -> int:
     result = db.session.execute(
         update(Registration)
         .where(Registration.meeting_id.in_(meeting_ids), Registration.personal_data_purged_at.is_(None))
-        .values(name=None, phone_enc=None, phone_masked=None, address_enc=None, answers=[],
+        .values(legacy_name=None, name_enc=None, phone_enc=None, phone_masked=None, address_enc=None, answers=[],
                 personal_data_purged_at=now))
     return result.rowcount
 

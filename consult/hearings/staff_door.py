@@ -47,7 +47,11 @@ def attendance_page(meeting_id: int):
 
 
 def _show_personal(m) -> bool:
-    return can(current_user, "matter.personal_data", m) and request.args.get("full") == "1"
+    """Unmasked only on a POST (never from a link) by someone entitled to personal data."""
+    if request.method != "POST" or request.form.get("full") != "1":
+        return False
+    require(current_user, "matter.personal_data", m)
+    return True
 
 
 def _log_export(m, kind: str, full: bool) -> None:
@@ -56,7 +60,7 @@ def _log_export(m, kind: str, full: bool) -> None:
         commit()
 
 
-@bp.route("/hearings/<int:meeting_id>/signin")
+@bp.route("/hearings/<int:meeting_id>/signin", methods=["GET", "POST"])
 def signin_sheet(meeting_id: int):
     m = _load(meeting_id, "matter.view")
     full = _show_personal(m)
@@ -65,7 +69,7 @@ def signin_sheet(meeting_id: int):
                            headers=exports.HEADERS, full=full)
 
 
-@bp.route("/hearings/<int:meeting_id>/signin.xlsx")
+@bp.route("/hearings/<int:meeting_id>/signin.xlsx", methods=["GET", "POST"])
 def signin_xlsx(meeting_id: int):
     m = _load(meeting_id, "matter.view")
     full = _show_personal(m)

@@ -257,14 +257,16 @@ def rules_save(meeting_id: int):
 
 
 # --- registrations and selection --------------------------------------------------------
-@bp.route("/hearings/<int:meeting_id>/registrations")
+@bp.route("/hearings/<int:meeting_id>/registrations", methods=["GET", "POST"])
 def registrations(meeting_id: int):
     m = _load(meeting_id, "matter.view")
     status = request.args.get("status")
     status = RegStatus(status) if status in {s.value for s in RegStatus} else None
     may_reveal = can(current_user, "matter.personal_data", m)
-    show_personal = may_reveal and request.args.get("full") == "1"
+    # a reveal is a POST: a link from another site can neither show nor log one
+    show_personal = request.method == "POST" and request.form.get("full") == "1"
     if show_personal:  # every look at unmasked personal data is recorded
+        require(current_user, "matter.personal_data", m)
         record(actor=current_user, action="hearing.registrations.reveal", obj=m, matter_id=m.matter_id,
                note="查看报名人完整个人信息")
         commit()

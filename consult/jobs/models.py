@@ -45,6 +45,13 @@ class JobRun(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[Optional[datetime]]
     finished_at: Mapped[Optional[datetime]]
+    # outbox: what to run ("module:function" and JSON ids), so the sweeper and "retry" can
+    # queue it again; when it is next due; a running job's last sign of life
+    func: Mapped[Optional[str]] = mapped_column(String(200))
+    args_json: Mapped[Optional[str]] = mapped_column(Text)
+    dispatches: Mapped[int] = mapped_column(default=1)
+    next_attempt_at: Mapped[Optional[datetime]] = mapped_column(index=True)
+    heartbeat_at: Mapped[Optional[datetime]]
 
     matter = relationship("Matter")
 
@@ -53,6 +60,10 @@ class JobRun(db.Model):
         if self.status == JobStatus.DONE:
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status == JobStatus.FAILED and bool(self.func)
 
     @property
     def is_finished(self) -> bool:

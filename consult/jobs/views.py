@@ -1,8 +1,11 @@
 """Staff page of one tracked job: progress while it runs, the file when it is done."""
 from urllib.parse import quote
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+
+from consult import jobs
 
 from consult.extensions import db
 from consult.jobs.models import JobRun
@@ -39,3 +42,16 @@ def download(job_id: int):
     resp.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(job.result_name)}"
     resp.headers["Cache-Control"] = "private, no-store"
     return resp
+
+
+@bp.route("/<int:job_id>/retry", methods=["POST"])
+@login_required
+def retry(job_id: int):
+    """Run a failed job again (its worker died, or the queue was away too long)."""
+    job = _job_or_404(job_id)
+    if not job.can_retry:
+        abort(409)
+    jobs.redispatch_job(job)
+    jobs.commit()
+    flash(_("任务已重新排队。"), "success")
+    return redirect(url_for("jobs.status", job_id=job.id))

@@ -40,3 +40,8 @@ class Message(db.Model):
     last_error: Mapped[Optional[str]] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[Optional[datetime]]
+    # outbox sweeper: times queued so far, and when a still-QUEUED row is due again
+    dispatches: Mapped[int] = mapped_column(default=1)
+    next_attempt_at: Mapped[Optional[datetime]] = mapped_column(index=True)
+    # codes and receipt numbers do not outlive delivery (MESSAGE_BODY_KEEP_HOURS)
+    body_purged_at: Mapped[Optional[datetime]]

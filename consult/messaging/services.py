@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
 
 from consult import jobs
 from consult.crypto import decrypt, encrypt, mask_phone
@@ -20,12 +24,16 @@ def queue_sms(phone: str, body: str, *, purpose: str) -> Message:
         recipient_enc=encrypt(phone),
         recipient_masked=mask_phone(phone),
         body=body,
-        purpose=purpose,
+        purpose=purpose, next_attempt_at=_first_deadline(),
     )
     db.session.add(msg)
     db.session.flush()
     jobs.enqueue_after_commit(deliver_message, msg.id)
     return msg
+
+
+def _first_deadline() -> datetime:
+    return utcnow() + timedelta(seconds=current_app.config["OUTBOX_DEADLINE_SECONDS"])
 
 
 def queue_email(address: str, subject: str, body: str, *, purpose: str) -> Message:
@@ -35,7 +43,7 @@ def queue_email(address: str, subject: str, body: str, *, purpose: str) -> Messa
         recipient_enc=encrypt(address),
         recipient_masked=masked,
         body=f"{subject}\n\n{body}",
-        purpose=purpose,
+        purpose=purpose, next_attempt_at=_first_deadline(),
     )
     db.session.add(msg)
     db.session.flush()
@@ -68,3 +76,42 @@ def deliver_message(message_id: int) -> None:
     msg.status, msg.last_error = MessageStatus.FAILED, error
     jobs.commit()
     raise RuntimeError(f"message {message_id} could not be delivered: {error}")
+
+
+def sweep_messages(*, now: datetime) -> int:
+    """Queue again every message still QUEUED past its deadline (the queue was away)."""
+    cfg = current_app.config
+    due = select(Message).where(Message.status == MessageStatus.QUEUED, Message.next_attempt_at < now)
+    count = 0
+    for msg in db.session.scalars(due.order_by(Message.id).limit(500)):
+        count += 1
+        if msg.dispatches >= cfg["OUTBOX_MAX_DISPATCHES"]:
+            msg.status, msg.last_error = MessageStatus.FAILED, "could not be queued"
+            continue
+        msg.dispatches += 1
+        msg.next_attempt_at = now + jobs.backoff(cfg["OUTBOX_DEADLINE_SECONDS"], msg.dispatches)
+        jobs.enqueue_after_commit(deliver_message, msg.id)
+    return count
+
+
+def purge_message_recipients(*, now: datetime) -> int:
+    """Retention: recipients' addresses go after RETENTION_DAYS like other personal data."""
+    cutoff = now - timedelta(days=current_app.config["RETENTION_DAYS"])
+    result = db.session.execute(
+        update(Message).where(Message.recipient_enc != "", Message.status != MessageStatus.QUEUED,
+                              Message.created_at < cutoff)
+        .values(recipient_enc="", body="", body_purged_at=func.coalesce(Message.body_purged_at, now))
+        .execution_options(synchronize_session=False))
+    return result.rowcount
+
+
+def purge_message_bodies(*, now: datetime) -> int:
+    """Erase codes and receipt numbers from delivered (or given-up) messages after a short window."""
+    cutoff = now - timedelta(hours=current_app.config["MESSAGE_BODY_KEEP_HOURS"])
+    result = db.session.execute(
+        update(Message)
+        .where(Message.body_purged_at.is_(None), Message.status != MessageStatus.QUEUED,
+               func.coalesce(Message.sent_at, Message.created_at) < cutoff)
+        .values(body="", body_purged_at=now)
+        .execution_options(synchronize_session=False))
+    return result.rowcount

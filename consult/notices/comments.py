@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from consult.audit.services import record, snapshot
 from consult.crypto import decrypt, encrypt, mask_phone
@@ -19,10 +18,10 @@ from consult.notices.models import Adoption, Comment, CommentStatus, Notice, Sta
 from consult.permissions import require
 from consult.receipts import new_receipt_code, normalise_receipt  # noqa: F401 (re-exported)
 
-CONSENT_VERSION = "2026-11-v1"
+CONSENT_VERSION = "2026-11-v2"
 CONSENT_TEXT = (
     "您填写的姓名和手机号仅用于评估机构就您的意见与您联系，不会公开；"
-    "手机号加密保存，公开页面只显示姓氏，评估结束一年后删除。"
+    "手机号加密保存，公开页面只显示姓氏，提交之日起一年后删除。"
 )
 REPLY_FIELDS = ("reply", "adoption", "adoption_reason")
 
@@ -51,10 +50,14 @@ def submit_comment(
     if (name or phone) and not consent:
         raise CommentError(_("填写姓名或手机号时，请先阅读并同意个人信息说明。"), "consent")
     fingerprint = body_fingerprint(body)
-    exists = db.session.scalar(select(Comment.id).where(
-        Comment.matter_id == notice.matter_id, Comment.body_hash == fingerprint))
+    # Only this client's own repeat is refused: the same words from another resident count
+    # (and are grouped as near-duplicates by the analysis), and nothing hidden is revealed.
+    since = now - timedelta(hours=current_app.config["COMMENT_REPEAT_HOURS"])
+    exists = client_hash is not None and db.session.scalar(select(Comment.id).where(
+        Comment.matter_id == notice.matter_id, Comment.body_hash == fingerprint,
+        Comment.client_hash == client_hash, Comment.created_at > since).limit(1))
     if exists:
-        raise CommentError(_("已有内容完全相同的意见，无需重复提交。如需补充，请写明新的内容。"), "body")
+        raise CommentError(_("您已提交过内容完全相同的意见，无需重复提交。如需补充，请写明新的内容。"), "body")
     comment = Comment(
         matter_id=notice.matter_id, notice_id=notice.id, receipt_code=new_receipt_code(),
         body=body, body_hash=fingerprint, stance=stance, author_name=name or None,
@@ -63,12 +66,8 @@ def submit_comment(
         status=CommentStatus.PENDING if notice.matter.requires_moderation else CommentStatus.PUBLISHED,
         created_at=now,
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(comment)
-            db.session.flush()
-    except IntegrityError:  # a concurrent identical submission won the race
-        raise CommentError(_("已有内容完全相同的意见，无需重复提交。"), "body") from None
+    db.session.add(comment)
+    db.session.flush()
     if comment.status == CommentStatus.PENDING:
         _tell_moderators(notice, comment)
     return comment

@@ -149,7 +149,7 @@ class Comment(db.Model):
 
     __tablename__ = "comments"
     __table_args__ = (
-        UniqueConstraint("matter_id", "body_hash", name="uq_comments_matter_body"),
+        Index("ix_comments_matter_body", "matter_id", "body_hash"),  # repeats: per client, not per text
         Index("ix_comments_matter_status", "matter_id", "status"),
     )
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select
 
 from consult.audit.services import record, snapshot
 from consult.extensions import db
+from consult.jobs import enqueue_after_commit
 from consult.matters.models import Matter, MatterKind, MatterStatus
 from consult.notices.markup import render_markdown
 from consult.notices.models import Attachment, Notice, NoticeRevision, NoticeStatus
@@ -124,7 +125,11 @@ def add_attachment(notice: Notice, *, actor, filename: str, data: bytes) -> Atta
     kind = filetype.guess(data)
     if kind is None or kind.mime not in ALLOWED_TYPES:
         raise NoticeError(_("文件“%(f)s”不是 PDF、JPEG 或 PNG 文件（按文件内容判断）。", f=filename), "attachments")
-    key, digest = storage().save(data, ALLOWED_TYPES[kind.mime])
+    try:
+        key, digest = storage().save(data, ALLOWED_TYPES[kind.mime])
+    except OSError:  # disk full or not writable: refuse the whole save, clearly
+        raise NoticeError(_("文件“%(f)s”未能保存：服务器存储空间不足或不可写。本次修改均未保存，请稍后重试或联系管理员。",
+                            f=filename), "attachments") from None
     att = Attachment(notice=notice, filename=_safe_filename(filename, ALLOWED_TYPES[kind.mime]),
                      content_type=kind.mime, size=len(data), storage_key=key, sha256=digest,
                      uploaded_by_id=actor.id)
@@ -138,7 +143,15 @@ def remove_attachment(att: Attachment, *, actor) -> None:
     require(actor, "matter.manage", att)
     record(actor=actor, action="attachment.remove", obj=att, matter_id=att.notice.matter_id,
            before={"filename": att.filename, "sha256": att.sha256})
-    db.session.delete(att)  # the stored file stays: the audit log refers to its hash
+    db.session.delete(att)  # the audit log keeps the name and hash; the file goes once this commits
+    enqueue_after_commit(delete_stored_file, att.storage_key)
+
+
+def delete_stored_file(key: str) -> None:
+    """Job: remove a file that no row refers to any more."""
+    from consult.storage import storage
+
+    storage().delete(key)
 
 
 def _safe_filename(name: str, ext: str) -> str:

@@ -154,6 +154,7 @@ def _render_comments(matter: Matter, *, failed: dict | None = None, code: int = 
         comments=comment_services.staff_comments(matter, **filters),
         counts=comment_services.stance_counts(matter.id, published_only=False),
         failed=failed or {}, can_manage=can(current_user, "matter.manage", matter), Stance=Stance,
+        can_personal=can(current_user, "matter.personal_data", matter),
         CommentStatus=CommentStatus, ModerateForm=ModerateForm, ReplyForm=ReplyForm, RedactForm=RedactForm,
         suggest=redaction.suggested_redactions), code
 

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult import receipts
+from consult.hardening import page_number
 from consult.extensions import db, limiter
 from consult.ratelimits import only_accepted
 from consult.jobs import commit
@@ -36,7 +37,7 @@ def index():
         area=args.get("area", "")[:100], q=args.get("q", "").strip()[:100],
         state=args.get("state", "open") if args.get("state") in {"open", "closed", "all"} else "open",
     )
-    page = max(1, args.get("page", 1, type=int) or 1)
+    page = page_number(args)
     notices, total = services.public_notices(f, now=now, page=page)
     return render_template("notices/index.html", notices=notices, total=total, page=page, f=f, now=now,
                            kinds=KIND_LABELS, areas=services.public_areas(now))
@@ -113,5 +114,6 @@ def attachment(attachment_id: int, filename: str):
     data = storage().read(att.storage_key)
     resp = current_app.response_class(data, mimetype=att.content_type)
     resp.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(att.filename)}"
-    resp.headers["Cache-Control"] = "public, max-age=3600"
+    # a draft's file is seen by staff only: no shared cache may keep it
+    resp.headers["Cache-Control"] = "public, max-age=3600" if att.notice.is_public(utcnow()) else "private, no-store"
     return resp

@@ -15,6 +15,7 @@ import hashlib
 import math
 from dataclasses import dataclass, field
 
+from consult.crypto import seal
 from consult.forms import has_forbidden_chars
 from consult.surveys.models import QuestionKind
 from consult.surveys.spec import QSpec, SurveySpec
@@ -191,6 +192,8 @@ def answer_rows(spec: SurveySpec, values: dict[int, dict]) -> list[dict]:
     for qid, v in values.items():
         base = {"question_id": qid, "option_id": None, "row_id": None, "value_text": None, "value_number": None}
         q = spec.by_id[qid]
+        if q.is_personal:  # personal answers are stored encrypted, like phones
+            v = {k: (seal(t) if k in ("text", "raw", "other") and isinstance(t, str) else t) for k, t in v.items()}
         if "rows" in v:
             rows += [base | {"row_id": r, "option_id": o} for r, o in v["rows"].items()]
         elif "text" in v:

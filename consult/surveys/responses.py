@@ -220,3 +220,21 @@ def invitation_counts(survey: Survey) -> tuple[int, int]:
     total, used = db.session.execute(select(func.count(), func.count(InvitationCode.used_at)).where(
         InvitationCode.survey_id == survey.id)).one()
     return total, used
+
+
+def purge_personal_answers(*, now: datetime) -> int:
+    """Retention: texts and numbers answered to personal questions go RETENTION_DAYS after submission
+    (the choices stay, so counts do not change). Returns answers cleared."""
+    from flask import current_app
+
+    from consult.surveys.models import Question
+
+    cutoff = now - timedelta(days=current_app.config["RETENTION_DAYS"])
+    result = db.session.execute(
+        update(Answer)
+        .where(Answer.question_id.in_(select(Question.id).where(Question.is_personal.is_(True))),
+               Answer.response_id.in_(select(Response.id).where(Response.submitted_at < cutoff)),
+               (Answer.value_text.is_not(None)) | (Answer.value_number.is_not(None)))
+        .values(value_text=None, value_number=None)
+        .execution_options(synchronize_session=False))
+    return result.rowcount

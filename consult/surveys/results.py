@@ -260,7 +260,7 @@ def flags(spec: SurveySpec) -> dict:
 
 def free_texts(spec: SurveySpec, qid: int, *, q: str = "", page: int = 1, per_page: int = 50):
     """Text answers (and "other, please specify" texts) of one question, newest first."""
-    stmt = (select(Answer.value_text, Response.submitted_at, Response.channel, Response.receipt_code)
+    stmt = (select(Answer.value_text, Response.submitted_at, Response.channel, Response.id)
             .join(Response, Response.id == Answer.response_id)
             .where(Answer.question_id == qid, Answer.value_text.is_not(None)))
     if q:

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
 from consult.audit.services import record
+from consult.crypto import mask_value, unseal
 from consult.extensions import db
 from consult.permissions import require
 from consult.surveys.answering import read_answers
@@ -172,20 +173,20 @@ def import_xlsx(survey, spec: SurveySpec, data: bytes, *, actor, now: datetime) 
 
 # --- exports ---------------------------------------------------------------------------
 def mask_text(value: str) -> str:
-    return value[:1] + "***" if value else value
+    return mask_value(unseal(value)) if value else value
 
 
 def export_rows(spec: SurveySpec, *, personal: bool, chunk: int = 2000):
     """Header, then one list per response, read in id-ordered chunks."""
     cols = columns(spec)
-    head = ["回执码", "提交时间", "渠道", "调查员", "重复设备"] + (["设备标识", "网络标识"] if personal else [])
+    head = ["答卷编号", "提交时间", "渠道", "调查员", "重复设备"] + (["设备标识", "网络标识"] if personal else [])
     yield head + [h for _, h, _ in cols]
     index = {k: i for i, (k, _, _) in enumerate(cols)}
     labels = {o.id: o.label for q in spec.questions for o in q.options}
     after = 0
     while True:
         resp = db.session.execute(
-            select(Response.id, Response.receipt_code, Response.submitted_at, Response.channel, Response.enumerator,
+            select(Response.id, Response.submitted_at, Response.channel, Response.enumerator,
                    Response.is_duplicate, Response.device_hash, Response.client_hash)
             .where(Response.survey_id == spec.id, Response.id > after).order_by(Response.id).limit(chunk)).all()
         if not resp:
@@ -199,7 +200,7 @@ def export_rows(spec: SurveySpec, *, personal: bool, chunk: int = 2000):
                 .order_by(Answer.response_id, Answer.id)):
             _place(spec, cells[a.response_id], index, labels, a, personal)
         for r in resp:
-            meta = [r.receipt_code, format_local(r.submitted_at), CHANNEL_LABELS[r.channel], r.enumerator or "",
+            meta = [r.id, format_local(r.submitted_at), CHANNEL_LABELS[r.channel], r.enumerator or "",
                     "是" if r.is_duplicate else ""] + ([r.device_hash or "", r.client_hash or ""] if personal else [])
             yield meta + cells[r.id]
         after = hi
@@ -217,16 +218,26 @@ def _place(spec, row, index, labels, a, personal):
         label = labels.get(a.option_id, "")
         row[i] = f"{row[i]}；{label}" if row[i] else label
         if a.value_text is not None:
-            row[index[f"{q.field}_other"]] = a.value_text if personal or not q.is_personal else mask_text(a.value_text)
+            row[index[f"{q.field}_other"]] = _personal_text(q, a.value_text, personal)
     elif q.kind == QuestionKind.NUMBER:
         row[i] = a.value_number
     else:
-        row[i] = a.value_text if personal or not q.is_personal else mask_text(a.value_text or "")
+        row[i] = _personal_text(q, a.value_text or "", personal)
+
+
+def _personal_text(q, value: str, personal: bool) -> str:
+    if not q.is_personal:
+        return value
+    return unseal(value) if personal else mask_text(value)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def _safe_cell(v):
-    """Spreadsheet formula injection: text starting with = + - @ is prefixed with '."""
-    return "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v
+    """Spreadsheet formula injection: text starting with = + - @ (half or full width), TAB or CR
+    is prefixed with '."""
+    return "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
 
 
 def export_csv(spec: SurveySpec, *, personal: bool):

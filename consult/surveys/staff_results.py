@@ -10,7 +10,9 @@ from flask import abort, flash, jsonify, redirect, render_template, request, str
 from flask_login import current_user
 
 from consult.audit.services import record
+from consult.crypto import unseal
 from consult.extensions import db
+from consult.hardening import page_number
 from consult.jobs import commit
 from consult.permissions import can, require
 from consult.surveys import exports, results, sheets, texts
@@ -51,27 +53,28 @@ def survey_results(survey_id: int):
                            **data)
 
 
-@bp.route("/surveys/<int:survey_id>/texts/<int:question_id>")
+@bp.route("/surveys/<int:survey_id>/texts/<int:question_id>", methods=["GET", "POST"])
 def survey_texts(survey_id: int, question_id: int):
     survey, spec = _load(survey_id)
     q = spec.by_id.get(question_id)
     if q is None:
         abort(404)
     term = request.args.get("q", "").strip()[:100]
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number(request.args)
     rows, total = results.free_texts(spec, q.id, q=term, page=page)
-    masked = q.is_personal and not (request.args.get("personal") == "1"
-                                    and can(current_user, "matter.personal_data", survey))
+    masked = q.is_personal and not _personal(survey, note=f"查看个人信息题“{q.text[:40]}”的完整回答")
     return render_template("surveys/staff_texts.html", survey=survey, matter=survey.matter, spec=spec, q=q, rows=rows,
-                           total=total, term=term, page=page, masked=masked, mask=sheets.mask_text)
+                           total=total, term=term, page=page, masked=masked, mask=sheets.mask_text, unseal=unseal,
+                           may_reveal=q.is_personal and can(current_user, "matter.personal_data", survey))
 
 
-def _personal(survey) -> bool:
-    if request.args.get("personal") != "1":
+def _personal(survey, note: str = "导出含个人信息的答卷") -> bool:
+    """A reveal or a personal export is a POST (a link cannot trigger it), checked and recorded."""
+    if request.method != "POST" or request.form.get("personal") != "1":
         return False
     require(current_user, "matter.personal_data", survey)
     record(actor=current_user, action="survey.export_personal", obj=survey, matter_id=survey.matter_id,
-           note="导出含个人信息的答卷")
+           note=note)
     commit()
     return True
 
@@ -83,7 +86,7 @@ def _too_big(survey):
     return redirect(url_for("surveys_staff.survey_results", survey_id=survey.id) + "#exports")
 
 
-@bp.route("/surveys/<int:survey_id>/export.csv")
+@bp.route("/surveys/<int:survey_id>/export.csv", methods=["GET", "POST"])
 def export_csv(survey_id: int):
     survey, spec = _load(survey_id)
     if (big := _too_big(survey)) is not None:
@@ -93,7 +96,7 @@ def export_csv(survey_id: int):
                     "text/csv; charset=utf-8")
 
 
-@bp.route("/surveys/<int:survey_id>/export.xlsx")
+@bp.route("/surveys/<int:survey_id>/export.xlsx", methods=["GET", "POST"])
 def export_xlsx(survey_id: int):
     survey, spec = _load(survey_id)
     if (big := _too_big(survey)) is not None:

@@ -10,6 +10,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from consult.crypto import decrypt, encrypt
 from consult.extensions import db, limiter
 from consult.ratelimits import only_accepted
 from consult.forms import MOBILE_RE, normalise_mobile
@@ -87,7 +88,7 @@ def sms_request(survey_id: int):
         db.session.rollback()
         return _start(spec, {"phone": str(exc)}, 422, phone=phone)
     commit()
-    session[f"sv{spec.id}"] = {"sent": phone[:3] + "****" + phone[-4:], "p": phone}
+    session[f"sv{spec.id}"] = {"sent": phone[:3] + "****" + phone[-4:], "p": encrypt(phone)}  # signed, not secret
     flash(_("验证码已发送，请查看短信。"), "success")
     return redirect(url_for("surveys.start", survey_id=spec.id) + "#code")
 
@@ -96,7 +97,7 @@ def sms_request(survey_id: int):
 @limiter.limit(_code_limit)
 def sms_verify(survey_id: int):
     spec = _spec_or_404(survey_id)
-    phone = _gate(spec).get("p")
+    phone = decrypt(_gate(spec).get("p"))
     if not phone:
         return _start(spec, {"phone": "请先获取验证码。"}, 422)
     try:

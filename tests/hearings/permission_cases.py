@@ -17,6 +17,13 @@ def _m(w, **kw):
     return w["meeting"]
 
 
+def _ticket(w) -> str:
+    """A selected registrant's ticket code, so the allowed check-in really succeeds."""
+    from consult.hearings.models import RegStatus
+
+    return hf.registration(_m(w), status=RegStatus.SELECTED).ticket_code
+
+
 def _url(path):
     return lambda w: f"/staff/hearings/{_m(w).id}{path}"
 
@@ -80,30 +87,30 @@ def _cat_save(w):
     return {f"c{c.id}-name": "媒体", f"c{c.id}-seats": "1", f"c{c.id}-min_seats": "0"}
 
 CASES = [
-    Case("hearings_staff.meeting_new", lambda w: f"/staff/matters/{w['matter'].id}/hearings/new", ORG, _meeting_form),
-    Case("hearings_staff.meeting_edit", _url("/edit"), ORG, _meeting_form),
-    Case("hearings_staff.meeting_publish", _draft, ORG),
-    Case("hearings_staff.meeting_cancel", _url("/cancel"), ORG, lambda w: {"reason": "方案调整"}),
+    Case("hearings_staff.meeting_new", lambda w: f"/staff/matters/{w['matter'].id}/hearings/new", ORG, _meeting_form, status=302),
+    Case("hearings_staff.meeting_edit", _url("/edit"), ORG, _meeting_form, status=302),
+    Case("hearings_staff.meeting_publish", _draft, ORG, status=302),
+    Case("hearings_staff.meeting_cancel", _url("/cancel"), ORG, lambda w: {"reason": "方案调整"}, status=302),
     Case("hearings_staff.official_add", _url("/officials"), ORG,
-         lambda w: {"role": "chair", "name": "王五", "organisation": "司法局"}),
-    Case("hearings_staff.official_delete", _official, ORG),
-    Case("hearings_staff.category_add", _url("/categories"), ORG, lambda w: CAT),
+         lambda w: {"role": "chair", "name": "王五", "organisation": "司法局"}, status=302),
+    Case("hearings_staff.official_delete", _official, ORG, status=302),
+    Case("hearings_staff.category_add", _url("/categories"), ORG, lambda w: CAT, status=302),
     Case("hearings_staff.category_save", lambda w: f"/staff/categories/{hf.category(_m(w), 'media').id}", ORG,
-         _cat_save),
-    Case("hearings_staff.category_delete", lambda w: f"/staff/categories/{hf.category(_m(w), 'media').id}/delete", ORG),
-    Case("hearings_staff.rules_save", _url("/rules"), ORG, lambda w: {"rules": "affected >= 50"}),
-    Case("hearings_staff.seed_publish", _url("/seed"), ORG),
-    Case("hearings_staff.select_run", lambda w: f"/staff/hearings/{_drawn(w).id}/select", ORG),
+         _cat_save, status=302),
+    Case("hearings_staff.category_delete", lambda w: f"/staff/categories/{hf.category(_m(w), 'media').id}/delete", ORG, status=302),
+    Case("hearings_staff.rules_save", _url("/rules"), ORG, lambda w: {"rules": "affected >= 50"}, status=302),
+    Case("hearings_staff.seed_publish", _url("/seed"), ORG, status=302),
+    Case("hearings_staff.select_run", lambda w: f"/staff/hearings/{_drawn(w).id}/select", ORG, status=302),
     Case("hearings_staff.confirm", lambda w: f"/staff/hearings/{_selected(w).id}/confirm", ORG,
-         lambda w: {"reason": "已核对"}),
-    Case("hearings_staff.remind", _url("/remind"), ORG),
-    Case("hearings_staff.checkin", _url("/checkin"), ORG, lambda w: {"code": "ABCDEF"}),
-    Case("hearings_staff.minutes_page", _url("/minutes"), ORG, lambda w: {"topic": "议题"}),
-    Case("hearings_staff.point_add", _url("/points"), ORG, lambda w: {"text": "要点", "stance": "oppose"}),
-    Case("hearings_staff.point_delete", _point, ORG),
-    Case("hearings_staff.summary", _url("/summary"), ORG, lambda w: {"summary": "摘要"}),
+         lambda w: {"reason": "已核对"}, status=302),
+    Case("hearings_staff.remind", _url("/remind"), ORG, status=302),
+    Case("hearings_staff.checkin", _url("/checkin"), ORG, lambda w: {"code": _ticket(w)}, status=200),
+    Case("hearings_staff.minutes_page", _url("/minutes"), ORG, lambda w: {"topic": "议题"}, status=302),
+    Case("hearings_staff.point_add", _url("/points"), ORG, lambda w: {"text": "要点", "stance": "oppose"}, status=302),
+    Case("hearings_staff.point_delete", _point, ORG, status=302),
+    Case("hearings_staff.summary", _url("/summary"), ORG, lambda w: {"summary": "摘要"}, status=302),
     Case("hearings.register_phone", lambda w: f"/hearings/{_m(w).id}/register", EVERYONE,
-         lambda w: {"phone": hf.phone()}),
-    Case("hearings.register_details", _details, EVERYONE, lambda w: {"name": "张三"}),
-    Case("hearings.cancel", _registration, EVERYONE),
+         lambda w: {"phone": hf.phone()}, status=302),
+    Case("hearings.register_details", _details, EVERYONE, lambda w: {"name": "张三"}, status=302),
+    Case("hearings.cancel", _registration, EVERYONE, status=302),
 ]

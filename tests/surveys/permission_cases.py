@@ -8,6 +8,16 @@ FIELDWORK = frozenset({"organiser", "assessor"})  # paper / door-to-door entry a
 VIEWERS = frozenset({"organiser", "assessor", "admin"})  # results and exports
 
 
+def _invitation(w) -> str:
+    """A real invitation code, so the allowed path really lets the resident in."""
+    from consult.extensions import db
+    from consult.surveys import responses
+
+    inv = responses.generate_invitations(_survey(w, "invitation"), actor=w["organiser"], count=1, batch="测试")[0]
+    db.session.commit()
+    return inv.code
+
+
 def _survey(w, mode="open"):
     from tests.surveys.helpers import standard_survey
 
@@ -31,39 +41,39 @@ def _settings(w):
 
 
 CASES: list[Case] = [
-    Case("surveys.fill", lambda w: f"/surveys/{_survey(w).id}/fill", EVERYONE, lambda w: {"_page": "0"}),
+    Case("surveys.fill", lambda w: f"/surveys/{_survey(w).id}/fill", EVERYONE, lambda w: {"_page": "0"}, status=422),
     Case("surveys.sms_request", lambda w: f"/surveys/{_survey(w, 'sms').id}/sms", EVERYONE,
-         lambda w: {"phone": "13812345678"}),
+         lambda w: {"phone": "13812345678"}, status=302),
     Case("surveys.sms_verify", lambda w: f"/surveys/{_survey(w, 'sms').id}/sms/verify", EVERYONE,
-         lambda w: {"code": "123456"}),
+         lambda w: {"code": "123456"}, status=422),
     Case("surveys.invite", lambda w: f"/surveys/{_survey(w, 'invitation').id}/invite", EVERYONE,
-         lambda w: {"code": "ABCDEFGH"}),
-    Case("surveys_staff.survey_new", lambda w: f"/staff/matters/{w['matter'].id}/surveys/new", ORGANISER, _settings),
-    Case("surveys_staff.survey_edit", lambda w: f"/staff/surveys/{_survey(w).id}", ORGANISER, _settings),
-    Case("surveys_staff.survey_publish", lambda w: f"/staff/surveys/{_survey(w).id}/publish", ORGANISER),
-    Case("surveys_staff.survey_close", lambda w: f"/staff/surveys/{_survey(w).id}/close", ORGANISER),
+         lambda w: {"code": _invitation(w)}, status=302),
+    Case("surveys_staff.survey_new", lambda w: f"/staff/matters/{w['matter'].id}/surveys/new", ORGANISER, _settings, status=302),
+    Case("surveys_staff.survey_edit", lambda w: f"/staff/surveys/{_survey(w).id}", ORGANISER, _settings, status=302),
+    Case("surveys_staff.survey_publish", lambda w: f"/staff/surveys/{_survey(w).id}/publish", ORGANISER, status=302),
+    Case("surveys_staff.survey_close", lambda w: f"/staff/surveys/{_survey(w).id}/close", ORGANISER, status=302),
     Case("surveys_staff.survey_standard", lambda w: f"/staff/surveys/{_survey(w).id}/standard", ORGANISER,
-         lambda w: {"variant": "siting"}),
+         lambda w: {"variant": "siting"}, status=302),
     Case("surveys_staff.section_add", lambda w: f"/staff/surveys/{_survey(w).id}/sections", ORGANISER,
-         lambda w: {"title": "补充"}),
+         lambda w: {"title": "补充"}, status=302),
     Case("surveys_staff.section_move", lambda w: f"/staff/sections/{_s(w).id}/move", ORGANISER,
-         lambda w: {"dir": "up"}),
-    Case("surveys_staff.section_delete", lambda w: f"/staff/sections/{_s(w).id}/delete", ORGANISER),
+         lambda w: {"dir": "up"}, status=302),
+    Case("surveys_staff.section_delete", lambda w: f"/staff/sections/{_s(w).id}/delete", ORGANISER, status=302),
     Case("surveys_staff.question_add", lambda w: f"/staff/sections/{_s(w).id}/questions", ORGANISER,
-         lambda w: {"kind": "short_text", "text": "补充问题", "required": "y"}),
+         lambda w: {"kind": "short_text", "text": "补充问题", "required": "y"}, status=302),
     Case("surveys_staff.question_move", lambda w: f"/staff/questions/{_q(w).id}/move", ORGANISER,
-         lambda w: {"dir": "up"}),
-    Case("surveys_staff.question_duplicate", lambda w: f"/staff/questions/{_q(w).id}/duplicate", ORGANISER),
-    Case("surveys_staff.question_delete", lambda w: f"/staff/questions/{_q(w).id}/delete", ORGANISER),
+         lambda w: {"dir": "up"}, status=302),
+    Case("surveys_staff.question_duplicate", lambda w: f"/staff/questions/{_q(w).id}/duplicate", ORGANISER, status=302),
+    Case("surveys_staff.question_delete", lambda w: f"/staff/questions/{_q(w).id}/delete", ORGANISER, status=302),
     Case("surveys_staff.question_edit", lambda w: f"/staff/questions/{_q(w).id}/edit", ORGANISER,
-         lambda w: {"text": "修改后的题目", "kind": "long_text"}),
-    Case("surveys_staff.survey_definitions", lambda w: f"/staff/surveys/{_survey(w).id}/definitions", ORGANISER),
-    Case("surveys_staff.survey_targets", lambda w: f"/staff/surveys/{_survey(w).id}/targets", ORGANISER),
+         lambda w: {"text": "修改后的题目", "kind": "long_text"}, status=302),
+    Case("surveys_staff.survey_definitions", lambda w: f"/staff/surveys/{_survey(w).id}/definitions", ORGANISER, status=302),
+    Case("surveys_staff.survey_targets", lambda w: f"/staff/surveys/{_survey(w).id}/targets", ORGANISER, status=302),
     Case("surveys_staff.invitations", lambda w: f"/staff/surveys/{_survey(w).id}/invitations", ORGANISER,
-         lambda w: {"count": "3"}),
+         lambda w: {"count": "3"}, status=302),
     Case("surveys_staff.entry", lambda w: f"/staff/surveys/{_survey(w).id}/entry", FIELDWORK,
-         lambda w: {"channel": "paper", "enumerator": "王"}),
-    Case("surveys_staff.entry_import", lambda w: f"/staff/surveys/{_survey(w).id}/import", FIELDWORK),
+         lambda w: {"channel": "paper", "enumerator": "王"}, status=422),
+    Case("surveys_staff.entry_import", lambda w: f"/staff/surveys/{_survey(w).id}/import", FIELDWORK, status=422),
     Case("surveys_staff.export_start", lambda w: f"/staff/surveys/{_survey(w).id}/exports", VIEWERS,
-         lambda w: {"format": "csv"}),
+         lambda w: {"format": "csv"}, status=302),
 ]

@@ -102,7 +102,9 @@ def test_assessor_sees_results_but_cannot_export_personal_data(client):
     s = standard_survey(w)
     login(client, w["assessor"])
     assert client.get(f"/staff/surveys/{s.id}/results").status_code == 200
-    assert client.get(f"/staff/surveys/{s.id}/export.csv?personal=1").status_code == 403
+    # a personal export is a POST (never a link); GET ?personal=1 gives the masked file
+    assert client.get(f"/staff/surveys/{s.id}/export.csv?personal=1").status_code == 200
+    assert client.post(f"/staff/surveys/{s.id}/export.csv", data={"personal": "1"}).status_code == 403
     login(client, w["other"])
     assert client.get(f"/staff/surveys/{s.id}/results").status_code == 403
     assert client.get(f"/staff/surveys/{s.id}/results.json").status_code == 403
