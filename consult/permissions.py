@@ -89,6 +89,8 @@ RULES: dict[str, Rule] = {
     "filing.receive": supervises_matter,
     "review.take": reviews_version,
     "resident.submit": anyone,
+    # personal API tokens: the staff who work on matters (experts and supervisors have no API)
+    "api.token": lambda a, o: _is_staff(a) and a.role in (Role.ADMIN, Role.ORGANISER, Role.ASSESSOR),
 }
 
 

@@ -18,7 +18,7 @@ from consult.matters.models import Matter
 from consult.matters.services import visible_matters
 from consult.models import utcnow
 from consult.net import client_ip
-from consult.permissions import can
+from consult.permissions import can, require
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 account = Blueprint("account", __name__, url_prefix="/staff/account")
@@ -95,7 +95,7 @@ def risk_register(matter_id: int):
 @account.before_request
 @login_required
 def _staff_only():
-    return None
+    require(current_user, "api.token")
 
 
 @account.route("/tokens", methods=["GET", "POST"])

@@ -16,6 +16,7 @@ from werkzeug.exceptions import Forbidden
 from consult.analysis.models import ApiToken
 from consult.audit.services import record
 from consult.extensions import db
+from consult.permissions import can
 
 PREFIX = "cst_"
 MAX_ACTIVE = 10
@@ -31,7 +32,7 @@ def _digest(raw: str) -> str:
 
 
 def _staff(actor) -> bool:
-    return bool(getattr(actor, "is_authenticated", False)) and actor.is_active
+    return can(actor, "api.token")
 
 
 def list_tokens(user) -> list[ApiToken]:
@@ -68,7 +69,7 @@ def token_for(raw: str | None, *, now: datetime) -> ApiToken | None:
     if not raw or not raw.startswith(PREFIX) or len(raw) > 100:
         return None
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(raw)))
-    if token is None or token.revoked_at is not None or not token.user.is_active:
+    if token is None or token.revoked_at is not None or not _staff(token.user):
         return None
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
         token.last_used_at = now

@@ -28,12 +28,12 @@ def _version(w):
 
 CASES = [
     Case("reports.version_render", _version, frozenset({"organiser", "assessor", "admin"}),
-         data=lambda w: {"format": "docx"}),
+         data=lambda w: {"format": "docx"}, status=302),
     Case("reports.assessment_level", lambda w: f"/staff/matters/{w['matter'].id}/assessment/level", ANALYSE,
-         data=lambda w: {"level": "low", "outcome": "implement", "reason": "", "conditions": ""}),
-    Case("reports.assessment_reassess", _assessed, ANALYSE, data=lambda w: {"reason": "措施已落实"}),
+         data=lambda w: {"level": "low", "outcome": "implement", "reason": "", "conditions": ""}, status=302),
+    Case("reports.assessment_reassess", _assessed, ANALYSE, data=lambda w: {"reason": "措施已落实"}, status=302),
     Case("reports.report_edit", lambda w: f"/staff/matters/{w['matter'].id}/report/edit", ANALYSE,
-         data=lambda w: {"s_overview": "概况"}),
+         data=lambda w: {"s_overview": "概况"}, status=302),
     Case("reports.version_save", lambda w: f"/staff/matters/{w['matter'].id}/report/versions", ANALYSE,
-         data=lambda w: {"stage": "draft", "note": ""}),
+         data=lambda w: {"stage": "draft", "note": ""}, status=302),
 ]
