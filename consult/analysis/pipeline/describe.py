@@ -71,13 +71,14 @@ def make_title(
     """A short concrete concern, place first: ``翎祺府搅拌站：粉尘和噪音扰民`` (at most ``TITLE_MAX`` characters).
 
     The head is the dominant ``place`` (followed by the topic when the topic is a
-    noun-like concern word), else the topic: ``topic`` (see :func:`pick_topic`) or
+    noun-like concern word among the five strongest key terms), else the topic: ``topic`` (see :func:`pick_topic`) or
     the strongest key term, replaced by the first of the top key terms that is a
     noun-like concern word when it is not one (a time word, adverb, generic person
     word...: see :mod:`titlewords`). The problem is the clause of the most central
     text that carries most of the other key terms, its leading fragment words
     dropped: after the head's topic when the clause starts with it; the clause alone
-    when it names the topic or another topic word itself and no place leads; else
+    when it names the topic or another topic word itself, no place leads and it does
+    not start with a time word or number; else
     after the head. Without such a clause, the next key terms. When ``escalation``
     terms are given (the point's escalation dominates), the problem is the central
     text's clause carrying them (``锦绣花园：坚决反对在和平路建垃圾转运站``), else the
@@ -96,9 +97,10 @@ def make_title(
     nouns = [t for t, _ in terms if titlewords.is_topic(t) and not any(t in n for n in inside)]
     first = terms[0][0]
     topic = first if first in nouns or not nouns else nouns[0]
+    leading = [t for t, _ in terms[:5]]
     terms = sorted(terms, key=lambda tw: tw[0] != topic)
     if shown:
-        head = shown if shown in topic or topic != first or topic not in nouns else f"{shown}{topic}"
+        head = shown if shown in topic or topic not in nouns or topic not in leading else f"{shown}{topic}"
     else:
         head = topic if topic in nouns else ""
     if escalation:
@@ -112,7 +114,7 @@ def make_title(
         rest = clause[len(topic):].lstrip(_LEADING_PARTICLES)
         if len(rest) >= 2:
             return _fit(head, rest, protect)
-    if not shown and (topic in clause or any(t in clause for t in nouns)):
+    if not shown and (topic in clause or any(t in clause for t in nouns)) and not (head and titlewords.starts_badly(clause)):
         return _fit(_clean(clause), "", protect)
     return _fit(head, clause, protect)
 

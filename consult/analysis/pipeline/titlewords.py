@@ -8,7 +8,7 @@ dictionary does not know is tagged by its last word, the head of a Chinese compo
 that are nouns to jieba but name no concern: generic people (居民, 大家, 业主), vague
 things (问题, 情况) and times of day phrased as activities (上学, 放学).
 
-A clause for the problem part never starts with a fragment: leading numbers, measure
+A clause for the problem part never starts with a fragment: leading generic people words (居民都要求… -> 要求…), numbers, measure
 words, adverbs, conjunctions, prepositions, particles and pronouns are dropped
 (``3栋离站址就隔一条路`` -> ``站址就隔一条路``, ``正好赶上…`` -> ``赶上…``). Everything here
 depends only on its arguments and jieba's shipped dictionary: deterministic.
@@ -19,19 +19,25 @@ import re
 from functools import lru_cache
 
 # jieba tags of noun-like words: nouns, proper nouns (not person names), organisations,
-# verbal and adjectival nouns, abbreviations (环评, 中介) and place names.
-TOPIC_FLAGS = frozenset({"n", "nz", "nt", "nw", "ng", "vn", "an", "j", "ns", "nrt"})
+# verbal and adjectival nouns and abbreviations (环评, 中介); place names are places, not topics.
+TOPIC_FLAGS = frozenset({"n", "nz", "nt", "nw", "ng", "vn", "an", "j"})
 # tags a clause may not start with: numbers, measure words, adverbs, prepositions,
 # conjunctions, particles, pronouns, interjections, modal particles, onomatopoeia.
 FRAGMENT_FLAGS = frozenset({"m", "mq", "q", "d", "p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "r", "rr", "rz",
                             "e", "y", "o", "x", "zg", "f"})
-NOT_TOPICS = frozenset(
+PEOPLE = frozenset(
     "居民 大家 我们 你们 他们 群众 老百姓 市民 业主 住户 户主 代表 居民代表 人 人们 家长 邻居 领导 本人 自己 各位 村民 朋友 "
-    "网友 同志 师傅 问题 情况 事情 东西 地方 时候 方面 意见 建议 说法 部门 政府 有关部门 相关部门 好多 一句 事 "
+    "网友 同志 师傅 全体 全体业主 全体居民".split())
+NOT_TOPICS = PEOPLE | frozenset(
+    "问题 情况 事情 东西 地方 时候 方面 意见 建议 说法 部门 政府 有关部门 相关部门 好多 一句 事 "
     "上学 放学 上班 下班 早晚 平时 现在 以后 之前 当初 当时 定期 笼统 好事".split())
 # leading words that only frame a request; the request itself is the problem
 FRAME_WORDS = ("说句实话", "强烈要求", "强烈建议", "坚决要求", "恳请", "请求", "希望", "建议", "要求", "麻烦", "请问", "请",
                "本人", "我们", "我")
+# roads and estates are places, never a topic after a place (枫林苑枫林路)
+_PLACE_ENDS = ("路", "街", "巷", "苑", "小区", "社区", "花园", "新村", "家园", "大道", "广场")
+# generic subjects dropped at a clause's start (a named one such as 家长 stays: it says who objects)
+_SUBJECTS = frozenset("居民 大家 我们 你们 他们 群众 老百姓 市民 业主 住户 本人 各位 全体业主 全体居民".split())
 _NUMBER_START = re.compile(r"^[0-9０-９一二三四五六七八九十两几半每]")
 # a leading house number with its measure word: 3栋, 12号楼, 6单元
 _LEADING_NUMBER = re.compile(r"^[0-9０-９]+(?:号楼|单元|[栋幢号层楼户座排个条米])?")
@@ -65,8 +71,10 @@ def word_flag(word: str) -> str:
 
 def is_topic(word: str) -> bool:
     """A noun-like concern word that can head a title (not a time, adverb, pronoun or generic person)."""
-    if len(word) < 2 or word in NOT_TOPICS or _NUMBER_START.match(word):
+    if len(word) < 2 or _NUMBER_START.match(word) or word.endswith(_PLACE_ENDS):
         return False
+    if any(word.endswith(w) for w in NOT_TOPICS if len(w) >= 2) or word in NOT_TOPICS:
+        return False  # 居民, 区政府, 居民代表
     first = tags(word)[0][1] if tags(word) else "x"
     return word_flag(word) in TOPIC_FLAGS and first not in ("m", "d", "r")
 
@@ -90,7 +98,7 @@ def strip_fragment(text: str) -> str:
                 out = out[len(frame):]
                 break
         tagged = tags(out)
-        if tagged and tagged[0][1] in FRAGMENT_FLAGS and len(out) - len(tagged[0][0]) >= 4:
+        if tagged and (tagged[0][1] in FRAGMENT_FLAGS or tagged[0][0] in _SUBJECTS) and len(out) - len(tagged[0][0]) >= 4:
             out = out[len(tagged[0][0]):]
         if out == before:
             break
