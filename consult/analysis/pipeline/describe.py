@@ -93,16 +93,8 @@ def make_title(
         return f"{shown}：其他意见" if shown else "其他意见"
     if topic and any(t == display(topic) for t, _ in terms):
         terms = sorted(terms, key=lambda tw: tw[0] != display(topic))  # the topic first, the rest in order
-    inside = [n for n in (shown, *skip) if n]
-    nouns = [t for t, _ in terms if titlewords.is_topic(t) and not any(t in n for n in inside)]
-    first = terms[0][0]
-    topic = first if first in nouns or not nouns else nouns[0]
-    leading = [t for t, _ in terms[:5]]
+    head, topic, nouns = _head(terms, shown, skip)
     terms = sorted(terms, key=lambda tw: tw[0] != topic)
-    if shown:
-        head = shown if shown in topic or topic not in nouns or topic not in leading else f"{shown}{topic}"
-    else:
-        head = topic if topic in nouns else ""
     if escalation:
         clause = _escalation_clause(central_text, [display(t) for t in escalation], shown or None) \
             if central_text else None
@@ -114,9 +106,29 @@ def make_title(
         rest = clause[len(topic):].lstrip(_LEADING_PARTICLES)
         if len(rest) >= 2:
             return _fit(head, rest, protect)
-    if not shown and (topic in clause or any(t in clause for t in nouns)) and not (head and titlewords.starts_badly(clause)):
+    names_itself = topic in clause or any(t in clause for t in nouns)
+    if not shown and names_itself and not (head and titlewords.starts_badly(clause)):
         return _fit(_clean(clause), "", protect)
     return _fit(head, clause, protect)
+
+
+def _head(terms: Sequence[tuple[str, float]], shown: str, skip: set[str]) -> tuple[str, str, list[str]]:
+    """(head, topic, topic words): the place (+ topic) or the topic, never a time word or generic person word.
+
+    Topic words are the key terms :func:`titlewords.is_topic` accepts that are no part
+    of the place or a discovered name. The topic is the first term when it is one,
+    else the first topic word; with no topic word at all and no place the head is empty.
+    """
+    inside = [n for n in (shown, *skip) if n]
+    nouns = [t for t, _ in terms if titlewords.is_topic(t) and not any(t in n for n in inside)]
+    first = terms[0][0]
+    topic = first if first in nouns or not nouns else nouns[0]
+    if shown:
+        leading = [t for t, _ in terms[:5]]
+        head = shown if shown in topic or topic not in nouns or topic not in leading else f"{shown}{topic}"
+    else:
+        head = topic if topic in nouns else ""
+    return head, topic, nouns
 
 
 _NUMERAL_START = re.compile(r"^[0-9一二三四五六七八九十两几半每]")
