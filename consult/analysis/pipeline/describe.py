@@ -16,13 +16,13 @@ TITLE_CLAUSE_CHARS = 18
 
 
 def _clauses(text: str, place: str | None) -> list[str]:
-    """The clauses of ``text`` (place taken out, fragments stripped) of 4-18 characters, in order."""
+    """The clauses of ``text`` (place taken out, fragments stripped) of 4-18 characters not starting with one."""
     out = []
     for clause in _CLAUSE_SPLIT.split(text):
         if place:
             clause = clause.replace(place, "")
         clause = titlewords.strip_fragment(clause) if len(clause) >= 4 else clause
-        if 4 <= len(clause) <= TITLE_CLAUSE_CHARS:
+        if 4 <= len(clause) <= TITLE_CLAUSE_CHARS and not titlewords.starts_with_fragment(clause):
             out.append(clause)
     return out
 

@@ -8,10 +8,11 @@ dictionary does not know is tagged by its last word, the head of a Chinese compo
 that are nouns to jieba but name no concern: generic people (居民, 大家, 业主), vague
 things (问题, 情况) and times of day phrased as activities (上学, 放学).
 
-A clause for the problem part never starts with a fragment: leading generic people words (居民都要求… -> 要求…), numbers, measure
-words, adverbs, conjunctions, prepositions, particles and pronouns are dropped
-(``3栋离站址就隔一条路`` -> ``站址就隔一条路``, ``正好赶上…`` -> ``赶上…``). Everything here
-depends only on its arguments and jieba's shipped dictionary: deterministic.
+A clause for the problem part never starts with a fragment: leading framing words (希望, 建议),
+generic subjects (居民都要求开听证会 -> 开听证会), house numbers, numbers, measure words, adverbs,
+conjunctions, prepositions, particles and pronouns are dropped (``3栋离站址就隔一条路`` ->
+``离站址就隔一条路``); a clause that would still start with one is no candidate. Everything here depends
+only on its arguments and jieba's shipped dictionary: deterministic.
 """
 from __future__ import annotations
 
@@ -75,14 +76,29 @@ def is_topic(word: str) -> bool:
         return False
     if any(word.endswith(w) for w in NOT_TOPICS if len(w) >= 2) or word in NOT_TOPICS:
         return False  # 居民, 区政府, 居民代表
-    first = tags(word)[0][1] if tags(word) else "x"
-    return word_flag(word) in TOPIC_FLAGS and first not in ("m", "d", "r")
+    tagged = tags(word)
+    first = tagged[0][1] if tagged else "x"
+    if first in ("m", "d", "r"):
+        return False
+    # a noun compound (渗滤液 -> 滤液/nz) or a noun with its predicate (墙体开裂 -> 墙体/n 开裂/v)
+    return word_flag(word) in TOPIC_FLAGS or (len(tagged) > 1 and first in TOPIC_FLAGS)
 
 
 def starts_badly(text: str) -> bool:
     """True when ``text`` starts with a time word or a number (a weaker problem clause)."""
     tagged = tags(text)
     return bool(tagged) and (tagged[0][1] in ("t", "m", "mq") or bool(_NUMBER_START.match(text)))
+
+
+def starts_with_fragment(text: str) -> bool:
+    """True when ``text`` still starts with a fragment word (个垃圾站, 就隔一条路)."""
+    tagged = tags(text)
+    return bool(tagged) and _fragment(tagged[0])
+
+
+def _fragment(token: tuple[str, str]) -> bool:
+    # jieba tags some verb + measure pairs as measure words (开个/q): only a bare measure word is a fragment
+    return token[1] in FRAGMENT_FLAGS and not (token[1] == "q" and len(token[0]) > 1)
 
 
 def strip_fragment(text: str) -> str:
@@ -98,8 +114,9 @@ def strip_fragment(text: str) -> str:
                 out = out[len(frame):]
                 break
         tagged = tags(out)
-        if tagged and (tagged[0][1] in FRAGMENT_FLAGS or tagged[0][0] in _SUBJECTS) and len(out) - len(tagged[0][0]) >= 4:
-            out = out[len(tagged[0][0]):]
+        lead = tagged[0] if tagged else ("", "x")
+        if (_fragment(lead) or lead[0] in _SUBJECTS) and len(out) - len(lead[0]) >= 4:
+            out = out[len(lead[0]):]
         if out == before:
             break
     tagged = tags(out)
