@@ -81,7 +81,10 @@ def is_topic(word: str) -> bool:
     if first in ("m", "d", "r"):
         return False
     # a noun compound (渗滤液 -> 滤液/nz) or a noun with its predicate (墙体开裂 -> 墙体/n 开裂/v)
-    return word_flag(word) in TOPIC_FLAGS or (len(tagged) > 1 and first in TOPIC_FLAGS)
+    if word_flag(word) in TOPIC_FLAGS or (len(tagged) > 1 and first in TOPIC_FLAGS):
+        return True
+    # a four-character set phrase that starts with a noun (墙体开裂 is one idiom token to jieba)
+    return len(word) >= 4 and first in ("i", "l") and tags(word[:2]) == ((word[:2], "n"),)
 
 
 def starts_badly(text: str) -> bool:
