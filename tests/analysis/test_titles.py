@@ -118,3 +118,10 @@ def test_place_head_stays_whole_and_escalation_clause_is_quoted():
     assert title == "枫林苑：坚决反对在枫林路建压缩站"
     # no clause carries the terms: the terms themselves
     assert make_title(kws, "枫林苑", "签名的人很多。", escalation=["联名", "坚决反对"]) == "枫林苑：联名、坚决反对"
+
+
+def test_problem_after_the_topic_loses_its_fragment_but_keeps_its_question_word():
+    kws = [("景区", 3.0), ("餐饮", 2.0), ("价格", 1.5)]
+    assert make_title(kws, None, "景区里的餐饮价格高得离谱，希望管管。", topic="景区") == "景区：餐饮价格高得离谱"
+    kws = [("臭气", 3.0), ("公示", 2.0), ("一句", 1.5)]
+    assert make_title(kws, None, "说句实话，臭气怎么处理公示里就一句话。", topic="臭气") == "臭气：怎么处理公示里就一句话"

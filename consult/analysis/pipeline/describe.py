@@ -103,8 +103,8 @@ def make_title(
     if clause is None:
         return _fit(head, "、".join(t for t, _ in terms[1 : 1 + n_terms]), protect)
     if clause.startswith(topic) and head.endswith(topic):
-        rest = clause[len(topic):].lstrip(_LEADING_PARTICLES)
-        if len(rest) >= 2:
+        rest = titlewords.strip_fragment(clause[len(topic):].lstrip(_LEADING_PARTICLES))
+        if len(rest) >= 2 and not titlewords.starts_with_fragment(rest):
             return _fit(head, rest, protect)
     names_itself = topic in clause or any(t in clause for t in nouns)
     if not shown and names_itself and not (head and titlewords.starts_badly(clause)):

@@ -37,7 +37,9 @@ NOT_TOPICS = PEOPLE | frozenset(
 FRAME_WORDS = ("说句实话", "正好", "刚好", "恰好", "本来", "强烈要求", "强烈建议", "坚决要求", "恳请", "请求", "希望", "建议", "要求", "麻烦", "请问", "请",
                "本人", "我们", "我")
 # roads and estates are places, never a topic after a place (枫林苑枫林路)
-_PLACE_ENDS = ("路", "街", "巷", "苑", "小区", "社区", "花园", "新村", "家园", "大道", "广场")
+_PLACE_ENDS = ("路", "街", "巷", "苑", "小区", "社区", "花园", "新村", "家园", "大道", "广场", "市区", "城区", "片区", "郊区",
+               "县城")
+_QUESTIONS = frozenset("怎么 怎样 怎么办 如何 为什么 为何 什么 谁 哪 哪里 哪儿 多少 几时 是否".split())
 # generic subjects dropped at a clause's start (a named one such as 家长 stays: it says who objects)
 _SUBJECTS = frozenset("居民 大家 我们 你们 他们 群众 老百姓 市民 业主 住户 本人 各位 全体业主 全体居民".split())
 _NUMBER_START = re.compile(r"^[0-9０-９一二三四五六七八九十两几半每]")
@@ -102,7 +104,8 @@ def starts_with_fragment(text: str) -> bool:
 
 def _fragment(token: tuple[str, str]) -> bool:
     # jieba tags some verb + measure pairs as measure words (开个/q): only a bare measure word is a fragment
-    return token[1] in FRAGMENT_FLAGS and not (token[1] == "q" and len(token[0]) > 1)
+    # and a question word (怎么处理…, 谁来补偿…) is the question, not a fragment
+    return token[1] in FRAGMENT_FLAGS and not (token[1] == "q" and len(token[0]) > 1) and token[0] not in _QUESTIONS
 
 
 def strip_fragment(text: str) -> str:
