@@ -6,7 +6,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import Sequence
 
-from . import resources
+from . import resources, titlewords
 from .keywords import display, is_place
 
 
@@ -15,23 +15,45 @@ _LEADING_PARTICLES = "的了在是也都就还又和"
 TITLE_CLAUSE_CHARS = 18
 
 
-def _best_clause(text: str, terms: Sequence[tuple[str, float]], topic: str, place: str | None) -> str | None:
-    """The clause of ``text`` (4-18 characters, place taken out) that carries most key-term weight.
-
-    Other key terms count fully, the topic half: a clause naming the topic and its
-    problem wins over one naming only the problem. Ties go to the earlier clause.
-    """
-    best, best_score = None, 0.0
+def _clauses(text: str, place: str | None) -> list[str]:
+    """The clauses of ``text`` (place taken out, fragments stripped) of 4-18 characters not starting with one."""
+    out = []
     for clause in _CLAUSE_SPLIT.split(text):
         if place:
             clause = clause.replace(place, "")
-        if not 4 <= len(clause) <= TITLE_CLAUSE_CHARS:
-            continue
-        others = sum(w for t, w in terms if t != topic and t in clause)
+        clause = titlewords.strip_fragment(clause) if len(clause) >= 4 else clause
+        if 4 <= len(clause) <= TITLE_CLAUSE_CHARS and not titlewords.starts_with_fragment(clause):
+            out.append(clause)
+    return out
+
+
+def _best_clause(text: str, terms: Sequence[tuple[str, float]], topic: str, place: str | None) -> str | None:
+    """The clause of ``text`` that carries most key-term weight.
+
+    Other key terms count fully, the topic half: a clause naming the topic and its
+    problem wins over one naming only the problem. A clause starting with a time
+    word or a number counts 0.7. Ties go to the earlier clause.
+    """
+    best, best_score = None, 0.0
+    for clause in _clauses(text, place):
+        others = sum(w * (0.3 if t in titlewords.NOT_TOPICS else 1.0) for t, w in terms if t != topic and t in clause)
         if others <= 0:
             continue
         score = others + (0.5 * terms[0][1] if topic in clause else 0.0)
+        if titlewords.starts_badly(clause):
+            score *= 0.7
         if score > best_score:
+            best, best_score = clause, score
+    return best
+
+
+def _escalation_clause(text: str, escalation: Sequence[str], place: str | None) -> str | None:
+    """The first clause of ``text`` whose escalation terms are the most severe (then the most numerous)."""
+    best, best_score = None, (0.0, 0)
+    for clause in _clauses(text, place):
+        found = [t for t in escalation if t in clause]
+        score = (escalation_severity(found), len(found))
+        if found and score > best_score:
             best, best_score = clause, score
     return best
 
@@ -48,15 +70,20 @@ def make_title(
 ) -> str:
     """A short concrete concern, place first: ``翎祺府搅拌站：粉尘和噪音扰民`` (at most ``TITLE_MAX`` characters).
 
-    The topic is ``topic`` (see :func:`pick_topic`) or else the strongest key term
-    that is no place and no name of ``exclude``, prefixed by the dominant place. The problem is the clause of the
-    most central text that carries most of the other key terms: after the topic
-    when the clause starts with it, the whole clause when the topic sits inside
-    it, else after the topic. Without such a clause, the next key terms. When
-    ``escalation`` terms are given (the point's escalation dominates), they are
-    the problem: ``…：坚决反对、联名``. Leading numbers and particles are dropped;
-    a long title is cut at a clause or term boundary, never inside the place or
-    a name of ``exclude``. Depends only on its arguments.
+    The head is the dominant ``place`` (followed by the topic when the topic is a
+    noun-like concern word among the five strongest key terms), else the topic: ``topic`` (see :func:`pick_topic`) or
+    the strongest key term, replaced by the first of the top key terms that is a
+    noun-like concern word when it is not one (a time word, adverb, generic person
+    word...: see :mod:`titlewords`). The problem is the clause of the most central
+    text that carries most of the other key terms, its leading fragment words
+    dropped: after the head's topic when the clause starts with it; the clause alone
+    when it names the topic or another topic word itself, no place leads and it does
+    not start with a time word or number; else
+    after the head. Without such a clause, the next key terms. When ``escalation``
+    terms are given (the point's escalation dominates), the problem is the central
+    text's clause carrying them (``锦绣花园：坚决反对在和平路建垃圾转运站``), else the
+    terms (``…：坚决反对、联名``). A long title is cut at a clause or term boundary,
+    never inside the place or a name of ``exclude``. Depends only on its arguments.
     """
     skip = set(exclude)
     terms = [(display(t), w) for t, w in keywords if not is_place(t) and t not in skip]
@@ -66,20 +93,42 @@ def make_title(
         return f"{shown}：其他意见" if shown else "其他意见"
     if topic and any(t == display(topic) for t, _ in terms):
         terms = sorted(terms, key=lambda tw: tw[0] != display(topic))  # the topic first, the rest in order
-    topic = terms[0][0]
-    head = topic if shown in topic else f"{shown}{topic}"
+    head, topic, nouns = _head(terms, shown, skip)
+    terms = sorted(terms, key=lambda tw: tw[0] != topic)
     if escalation:
-        return _fit(head, "、".join(display(t) for t in escalation[:2]), protect)
+        clause = _escalation_clause(central_text, [display(t) for t in escalation], shown or None) \
+            if central_text else None
+        return _fit(head, clause or "、".join(display(t) for t in escalation[:2]), protect)
     clause = _best_clause(central_text, terms, topic, shown or None) if central_text else None
     if clause is None:
         return _fit(head, "、".join(t for t, _ in terms[1 : 1 + n_terms]), protect)
-    if clause.startswith(topic):
-        rest = clause[len(topic):].lstrip(_LEADING_PARTICLES)
-        if len(rest) >= 2:
+    if clause.startswith(topic) and head.endswith(topic):
+        rest = titlewords.strip_fragment(clause[len(topic):].lstrip(_LEADING_PARTICLES))
+        if len(rest) >= 2 and not titlewords.starts_with_fragment(rest):
             return _fit(head, rest, protect)
-    if topic in clause:
-        return _fit(shown, clause, protect) if shown else _fit(_clean(clause), "", protect)
+    names_itself = topic in clause or any(t in clause for t in nouns)
+    if not shown and names_itself and not (head and titlewords.starts_badly(clause)):
+        return _fit(_clean(clause), "", protect)
     return _fit(head, clause, protect)
+
+
+def _head(terms: Sequence[tuple[str, float]], shown: str, skip: set[str]) -> tuple[str, str, list[str]]:
+    """(head, topic, topic words): the place (+ topic) or the topic, never a time word or generic person word.
+
+    Topic words are the key terms :func:`titlewords.is_topic` accepts that are no part
+    of the place or a discovered name. The topic is the first term when it is one,
+    else the first topic word; with no topic word at all and no place the head is empty.
+    """
+    inside = [n for n in (shown, *skip) if n]
+    nouns = [t for t, _ in terms if titlewords.is_topic(t) and not any(t in n for n in inside)]
+    first = terms[0][0]
+    topic = first if first in nouns or not nouns else nouns[0]
+    if shown:
+        leading = [t for t, _ in terms[:5]]
+        head = shown if shown in topic or topic not in nouns or topic not in leading else f"{shown}{topic}"
+    else:
+        head = topic if topic in nouns else ""
+    return head, topic, nouns
 
 
 _NUMERAL_START = re.compile(r"^[0-9一二三四五六七八九十两几半每]")
