@@ -52,7 +52,7 @@ def _calls_commit(path: Path) -> list[int]:
 
 
 # Where committing is the point: request handlers, the CLI, the demo loader, and jobs.
-COMMIT_ALLOWED = {"cli.py", "demo/seed.py", "jobs/__init__.py", "messaging/services.py"}
+COMMIT_ALLOWED = {"cli.py", "demo/seed.py", "demo/workspace.py", "jobs/__init__.py", "messaging/services.py"}
 
 
 def _is_request_handler(rel: str) -> bool:

@@ -77,7 +77,7 @@ def _comments(gen: TextGen, notice, now: datetime) -> int:
     from consult.notices.comments import CommentError, submit_comment
     from consult.notices.models import Stance
 
-    stored, start = 0, max(notice.starts_at, now - timedelta(days=3))
+    stored, start, seen = 0, max(notice.starts_at, now - timedelta(days=3)), set()
     for i in range(N_COMMENTS * 2):
         if stored >= N_COMMENTS:
             break
@@ -86,10 +86,13 @@ def _comments(gen: TextGen, notice, now: datetime) -> int:
         body = gen.petition() if petition else gen.comment(concern)
         stance = "oppose" if petition else gen.stance(concern)
         name = gen.fill("{surname}{given}") if gen.r.random() < 0.3 else None
+        if body in seen:  # a near-copy came out identical: the demo keeps its campaign varied
+            continue
+        seen.add(body)
         try:
             submit_comment(notice, actor=None, body=body, stance=Stance(stance), name=name, phone=None,
                            consent=True, client_hash=None, now=gen.moment(start, now))
-        except CommentError:  # a near-copy came out identical: the platform refuses it, as for a resident
+        except CommentError:  # refused as it would be for a resident
             continue
         stored += 1
     return stored

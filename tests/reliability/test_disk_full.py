@@ -25,7 +25,7 @@ def test_full_disk_refuses_the_upload_cleanly(client, app, monkeypatch, tmp_path
     monkeypatch.setattr(type(tmp_path), "write_bytes", disk_full)
     login(client, w["organiser"])
     resp = client.post(f"/staff/matters/{w['matter'].id}/notices/new", content_type="multipart/form-data", data={
-        "title": "磁盘已满时的公示", "body_html": "<p>正文</p>", "starts_at": "2030-01-01T09:00",
+        "title": "磁盘已满时的公示", "body": "正文", "starts_at": "2030-01-01T09:00",
         "ends_at": "2030-02-01T09:00", "attachments": (io.BytesIO(PDF), "plan.pdf")})
     page = resp.get_data(as_text=True)
     assert resp.status_code == 422 and "存储空间" in page and "磁盘已满时的公示" in page

@@ -27,7 +27,7 @@ def test_staff_upload_may_exceed_the_form_limit(client, app):
     login(client, w["organiser"])
     big = b"%PDF-1.4\n" + b"0" * (app.config["MAX_FORM_KB"] * 1024 * 2) + b"\n%%EOF\n"
     resp = client.post(f"/staff/matters/{w['matter'].id}/notices/new", content_type="multipart/form-data", data={
-        "title": "附件较大的公示", "body_html": "<p>正文</p>", "starts_at": "2030-01-01T09:00",
+        "title": "附件较大的公示", "body": "正文", "starts_at": "2030-01-01T09:00",
         "ends_at": "2030-02-01T09:00", "attachments": (io.BytesIO(big), "plan.pdf")})
     assert resp.status_code == 302, resp.status_code
 
