@@ -44,6 +44,17 @@ SOURCE_LABELS = {
 # sources whose rows are mirrored from another table (and so are not edited here)
 MIRRORED_SOURCES = frozenset({VoiceSource.COMMENT, VoiceSource.SURVEY, VoiceSource.HEARING,
                               VoiceSource.REGISTRATION})
+# sources whose author is a pseudonym staff typed for one person (the same name = the same person);
+# a mirrored text's author is only a masked name ("王*"), shared by many people, so each of those
+# texts counts as its own person
+PSEUDONYM_SOURCES = frozenset({VoiceSource.PAPER, VoiceSource.VISIT, VoiceSource.SYMPOSIUM, VoiceSource.LETTER})
+
+
+def person_key(source: "VoiceSource", author: str, voice_id: int) -> str:
+    """Who said it, as far as the pool can tell: distinct people are distinct keys."""
+    if source in PSEUDONYM_SOURCES and author:
+        return f"a:{author}"
+    return f"v:{voice_id}"
 
 
 class VoiceStance(enum.Enum):

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
-from consult.analysis.models import (SOURCE_LABELS, VOICE_STANCE_LABELS, AnalysisRun, PointState, RiskPoint,
-                                     RunPoint, Voice, VoiceSource, VoiceStance)
+from consult.analysis.models import (PSEUDONYM_SOURCES, SOURCE_LABELS, VOICE_STANCE_LABELS, AnalysisRun, PointState,
+                                     RiskPoint, RunPoint, Voice, VoiceSource, VoiceStance)
 from consult.extensions import db
 
 PER_PAGE = 50
@@ -77,8 +77,12 @@ def _fill_counts(matter_id: int, rows: dict[int, PointRow], only: int | None = N
         stance[pid][st] = stance[pid].get(st, 0) + n
         sources[pid][src] = sources[pid].get(src, 0) + n
         weights[pid] += float(weight or 0.0)
-    people = dict(db.session.execute(select(Voice.point_id, func.count(func.distinct(Voice.author)))
-                                     .where(*base, Voice.author != "").group_by(Voice.point_id)).all())
+    named = (Voice.source.in_(list(PSEUDONYM_SOURCES)), Voice.author != "")  # see person_key()
+    people = defaultdict(int, db.session.execute(select(Voice.point_id, func.count(func.distinct(Voice.author)))
+                                                 .where(*base, *named).group_by(Voice.point_id)).all())
+    for pid, n in db.session.execute(select(Voice.point_id, func.count()).where(*base, ~and_(*named))
+                                     .group_by(Voice.point_id)):
+        people[pid] += n
     for pid, row in rows.items():
         row.stance = {str(VOICE_STANCE_LABELS[s]): stance[pid][s] for s in STANCE_ORDER if stance[pid].get(s)}
         row.sources = {str(SOURCE_LABELS[s]): n for s, n in sorted(sources[pid].items(), key=lambda x: -x[1])}

@@ -29,7 +29,8 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from consult.analysis import matching, pipeline
-from consult.analysis.models import (AnalysisRun, RunPoint, RunStatus, Voice, VoiceSource)
+from consult.analysis.models import (PSEUDONYM_SOURCES, AnalysisRun, RunPoint, RunStatus, Voice, VoiceSource,
+                                     person_key)
 from consult.analysis.voices import sync_voices
 from consult.audit.services import record
 from consult.extensions import db
@@ -147,7 +148,8 @@ def _document(r) -> pipeline.Document:
     return pipeline.Document(
         id=str(r.id), text=r.text, title=r.title or None, source=ENGINE_SOURCE[r.source],
         stance=r.stance.value, group=r.group or None, weight=float(r.weight or 1.0),
-        time=r.occurred_at.isoformat() if r.occurred_at else None, author=r.author or None)
+        time=r.occurred_at.isoformat() if r.occurred_at else None,
+        author=r.author if r.source in PSEUDONYM_SOURCES and r.author else None)  # masked names are not people
 
 
 def input_hash(rows) -> str:
@@ -239,7 +241,7 @@ def point_details(p, members) -> dict[str, Any]:
     return {
         "stance": dict(Counter(m.stance.value for m in members)),
         "sources": dict(Counter(m.source.value for m in members)),
-        "authors": len({m.author for m in members if m.author}),
+        "authors": len({person_key(m.source, m.author, m.id) for m in members}),
         "escalation": {"score": float(esc.get("score") or 0.0), "terms": [str(t) for t in esc.get("terms") or []]},
         "representatives": [{"id": str(r.get("id")), "text": str(r.get("text", ""))}
                             for r in (p.representatives or []) if isinstance(r, dict)],
