@@ -22,6 +22,7 @@ def test_seed_demo_is_idempotent_and_prints_logins(app):
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
     assert "organiser" in first.output and "demo-organiser-2026" in first.output
+    assert "demo-expert-2026" in first.output and "demo-supervisor-2026" in first.output  # the 送审稿's reviewers
     count = db.session.query(Comment).count()
     assert count >= 20
     again = runner.invoke(args=["seed-demo"])

@@ -76,7 +76,10 @@ def _attachments(notice, organiser) -> None:
 
 def seed_demo() -> list[tuple[str, str, str]]:
     """Create the demo once; later calls change nothing. Returns the demo logins."""
+    from consult.reports.demo import EXPERT_LOGIN, SUPERVISOR_LOGIN  # created with the demo's 送审稿
+
     logins = [(label, user, pw) for label, user, pw, _ in ACCOUNTS]
+    logins += [("评审专家", *EXPERT_LOGIN), ("备案审查", *SUPERVISOR_LOGIN)]
     if db.session.scalar(select(User.id).where(User.username == "admin")):
         return logins
     data, now = _data(), utcnow()
