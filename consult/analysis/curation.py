@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from consult.analysis.matching import refresh_weights
@@ -31,15 +32,15 @@ class CurationError(Exception):
 def _text(value: str | None, maximum: int, field: str, *, required: bool, what: str) -> str:
     value = value or ""
     if required and not value.strip():
-        raise CurationError(f"请填写{what}。", field)
+        raise CurationError(_("请填写%(what)s。", what=what), field)
     if len(value) > maximum:
-        raise CurationError(f"{what}过长：最多 {maximum} 个字，当前 {len(value)} 个字。", field)
+        raise CurationError(_("%(what)s过长：最多 %(maximum)s 个字，当前 %(n)s 个字。", what=what, maximum=maximum, n=len(value)), field)
     return value
 
 
 def _live(point: RiskPoint) -> None:
     if point.state == PointState.MERGED:
-        raise CurationError("该风险点已合并到其他风险点，请在合并后的风险点上操作。")
+        raise CurationError(_("该风险点已合并到其他风险点，请在合并后的风险点上操作。"))
 
 
 def _log(actor, action: str, obj, before=None, after=None, note=None) -> None:
@@ -51,7 +52,7 @@ def _log(actor, action: str, obj, before=None, after=None, note=None) -> None:
 def rename_point(point: RiskPoint, *, actor, now: datetime, title: str) -> RiskPoint:
     require(actor, "matter.analyse", point)
     _live(point)
-    title = _text(title, TITLE_MAX, "title", required=True, what="风险点名称")
+    title = _text(title, TITLE_MAX, "title", required=True, what=_("风险点名称"))
     before = snapshot(point, ("title", "is_title_custom"))
     point.title, point.is_title_custom = title, True
     _log(actor, "analysis.point.rename", point, before, snapshot(point, ("title", "is_title_custom")))
@@ -61,7 +62,7 @@ def rename_point(point: RiskPoint, *, actor, now: datetime, title: str) -> RiskP
 def describe_point(point: RiskPoint, *, actor, now: datetime, description: str) -> RiskPoint:
     require(actor, "matter.analyse", point)
     _live(point)
-    description = _text(description, DESCRIPTION_MAX, "description", required=False, what="说明")
+    description = _text(description, DESCRIPTION_MAX, "description", required=False, what=_("说明"))
     before = snapshot(point, ("description",))
     point.description = description
     _log(actor, "analysis.point.describe", point, before, snapshot(point, ("description",)))
@@ -80,7 +81,7 @@ def confirm_point(point: RiskPoint, *, actor, now: datetime) -> RiskPoint:
 def dismiss_point(point: RiskPoint, *, actor, now: datetime, reason: str) -> RiskPoint:
     require(actor, "matter.analyse", point)
     _live(point)
-    reason = _text(reason, REASON_MAX, "reason", required=True, what="排除理由")
+    reason = _text(reason, REASON_MAX, "reason", required=True, what=_("排除理由"))
     before = snapshot(point, ("state", "dismiss_reason"))
     point.state, point.dismiss_reason = PointState.DISMISSED, reason
     _log(actor, "analysis.point.dismiss", point, before, snapshot(point, ("state", "dismiss_reason")))
@@ -101,11 +102,11 @@ def merge_points(target: RiskPoint, sources: Iterable[RiskPoint], *, actor, now:
     _live(target)
     sources = [s for s in sources if s.id != target.id]
     if not sources:
-        raise CurationError("请至少选择一个要并入的其他风险点。", "point_ids")
+        raise CurationError(_("请至少选择一个要并入的其他风险点。"), "point_ids")
     for source in sources:
         require(actor, "matter.analyse", source)
         if source.matter_id != target.matter_id:
-            raise CurationError("只能合并同一事项的风险点。", "point_ids")
+            raise CurationError(_("只能合并同一事项的风险点。"), "point_ids")
         _live(source)
     ids = [s.id for s in sources]
     moved = db.session.execute(update(Voice).where(Voice.point_id.in_(ids)).values(point_id=target.id, is_pinned=True)
@@ -125,10 +126,10 @@ def split_point(point: RiskPoint, voice_ids: Iterable[int], *, actor, now: datet
     """Picked texts of a point become a new point (made by the assessor); they are pinned."""
     require(actor, "matter.analyse", point)
     _live(point)
-    title = _text(title, TITLE_MAX, "new_title", required=True, what="新风险点名称")
+    title = _text(title, TITLE_MAX, "new_title", required=True, what=_("新风险点名称"))
     voices = _voices(point.matter_id, voice_ids, point_id=point.id)
     if len(voices) >= _count(point):
-        raise CurationError("拆分时请保留至少一条文本在原风险点中（全部移走请用“移动”）。", "voice_ids")
+        raise CurationError(_("拆分时请保留至少一条文本在原风险点中（全部移走请用“移动”）。"), "voice_ids")
     new = RiskPoint(matter_id=point.matter_id, title=title, is_title_custom=True, is_manual=True,
                     state=PointState.CANDIDATE, area=point.area, dimension=point.dimension,
                     created_by_id=getattr(actor, "id", None), first_run_id=point.last_run_id,
@@ -146,7 +147,7 @@ def move_voices(voice_ids: Iterable[int], target: RiskPoint, *, actor, now: date
     require(actor, "matter.analyse", target)
     _live(target)
     if target.matter_id != matter_id:
-        raise CurationError("只能移动到同一事项的风险点。", "target_id")
+        raise CurationError(_("只能移动到同一事项的风险点。"), "target_id")
     voices = _voices(matter_id, voice_ids)
     before = {v.id: v.point_id for v in voices}
     _place(voices, target.id)
@@ -167,15 +168,15 @@ def _count(point: RiskPoint) -> int:
 def _voices(matter_id: int, voice_ids: Iterable[int], point_id: int | None = None) -> list[Voice]:
     ids = sorted({int(i) for i in voice_ids})
     if not ids:
-        raise CurationError("请至少选择一条文本。", "voice_ids")
+        raise CurationError(_("请至少选择一条文本。"), "voice_ids")
     if len(ids) > MAX_TEXTS_PER_ACTION:
-        raise CurationError(f"一次最多处理 {MAX_TEXTS_PER_ACTION} 条文本。", "voice_ids")
+        raise CurationError(_("一次最多处理 %(n)s 条文本。", n=MAX_TEXTS_PER_ACTION), "voice_ids")
     stmt = select(Voice).where(Voice.id.in_(ids), Voice.matter_id == matter_id, Voice.is_excluded.is_(False))
     if point_id is not None:
         stmt = stmt.where(Voice.point_id == point_id)
     voices = list(db.session.scalars(stmt))
     if len(voices) != len(ids):
-        raise CurationError("所选文本已不在此处（可能已被移动或排除），请刷新后重试。", "voice_ids")
+        raise CurationError(_("所选文本已不在此处（可能已被移动或排除），请刷新后重试。"), "voice_ids")
     return voices
 
 
@@ -184,9 +185,9 @@ def _voices(matter_id: int, voice_ids: Iterable[int], point_id: int | None = Non
 def exclude_voice(voice: Voice, *, actor, now: datetime, reason: str) -> Voice:
     """"Not a risk / off topic": the text leaves its point and every later run."""
     require(actor, "matter.analyse", voice)
-    reason = _text(reason, REASON_MAX, "reason", required=True, what="排除理由")
+    reason = _text(reason, REASON_MAX, "reason", required=True, what=_("排除理由"))
     if voice.is_excluded:
-        raise CurationError("该文本已被排除。")
+        raise CurationError(_("该文本已被排除。"))
     before = snapshot(voice, ("is_excluded", "exclude_reason", "point_id"))
     voice.is_excluded, voice.exclude_reason, voice.point_id = True, reason, None
     _log(actor, "analysis.voice.exclude", voice, before, snapshot(voice, ("is_excluded", "exclude_reason", "point_id")))
@@ -207,10 +208,10 @@ def review_voices(voice_ids: Iterable[int], *, actor, now: datetime, matter, rev
     require(actor, "matter.analyse", matter)
     ids = sorted({int(i) for i in voice_ids})
     if not ids:
-        raise CurationError("请至少选择一条文本。", "voice_ids")
+        raise CurationError(_("请至少选择一条文本。"), "voice_ids")
     voices = list(db.session.scalars(select(Voice).where(Voice.id.in_(ids), Voice.matter_id == matter.id)))
     if len(voices) != len(ids):
-        raise CurationError("所选文本不属于本事项，请刷新后重试。", "voice_ids")
+        raise CurationError(_("所选文本不属于本事项，请刷新后重试。"), "voice_ids")
     for v in voices:
         v.is_reviewed = bool(reviewed)
         v.reviewed_by_id, v.reviewed_at = (getattr(actor, "id", None), now) if reviewed else (None, None)

@@ -5,6 +5,7 @@ spreadsheet formula injection neutralised.
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
 import csv
@@ -38,7 +39,7 @@ def start_pool_export(matter, *, actor, fmt: str, args: dict):
     """Queue an export of the voices matching the filter given as query-string args."""
     require(actor, "matter.analyse", matter)
     if fmt not in FORMATS:
-        raise ExportError("请选择 CSV 或 Excel 格式。")
+        raise ExportError(_("请选择 CSV 或 Excel 格式。"))
     sync_voices(matter.id)  # mirrored texts are current when the job reads them
     f = PoolFilter.from_args(args)
     clean = f.args(page=1)

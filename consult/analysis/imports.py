@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
@@ -72,7 +73,7 @@ def _tabular(header: list, body, aliases: dict[str, str], first_row: int, letter
         if row is None or _blank(row):
             continue
         if rownum - first_row >= MAX_ROWS:
-            raise PoolImportError(f"一次最多导入 {MAX_ROWS} 行，请拆分文件。")
+            raise PoolImportError(_("一次最多导入 %(n)s 行，请拆分文件。", n=MAX_ROWS))
         values = {k: (row[i] if i < len(row) else None) for i, k in enumerate(keys) if k}
         sheet.rows.append((rownum, values, names))
     return sheet
@@ -83,9 +84,9 @@ def read_xlsx(data: bytes, aliases: dict[str, str]) -> Sheet:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         rows = list(wb.worksheets[0].iter_rows(values_only=True, max_row=MAX_ROWS + 2))
     except Exception:  # not an xlsx file, or a damaged one
-        raise PoolImportError("无法读取该文件，请上传 Excel 文件（.xlsx）。") from None
+        raise PoolImportError(_("无法读取该文件，请上传 Excel 文件（.xlsx）。")) from None
     if not rows:
-        raise PoolImportError("文件是空的。")
+        raise PoolImportError(_("文件是空的。"))
     return _tabular(list(rows[0]), rows[1:], aliases, 2, letters=True)
 
 
@@ -97,13 +98,13 @@ def read_csv(data: bytes, aliases: dict[str, str]) -> Sheet:
         except UnicodeDecodeError:
             continue
     else:
-        raise PoolImportError("无法识别文件编码，请以 UTF-8 或 GBK 编码保存 CSV 文件。")
+        raise PoolImportError(_("无法识别文件编码，请以 UTF-8 或 GBK 编码保存 CSV 文件。"))
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error:
-        raise PoolImportError("CSV 文件格式有误（可能含有无法识别的字符），请检查后重新导出。") from None
+        raise PoolImportError(_("CSV 文件格式有误（可能含有无法识别的字符），请检查后重新导出。")) from None
     if not rows:
-        raise PoolImportError("文件是空的。")
+        raise PoolImportError(_("文件是空的。"))
     return _tabular(rows[0], rows[1:], aliases, 2, letters=True)
 
 
@@ -111,19 +112,19 @@ def read_jsonl(data: bytes, aliases: dict[str, str]) -> Sheet:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise PoolImportError("JSONL 文件必须为 UTF-8 编码。") from None
+        raise PoolImportError(_("JSONL 文件必须为 UTF-8 编码。")) from None
     sheet = Sheet()
     for lineno, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         if len(sheet.rows) >= MAX_ROWS:
-            raise PoolImportError(f"一次最多导入 {MAX_ROWS} 行，请拆分文件。")
+            raise PoolImportError(_("一次最多导入 %(n)s 行，请拆分文件。", n=MAX_ROWS))
         try:
             obj = json.loads(line)
         except ValueError:
             obj = None
         if not isinstance(obj, dict):
-            raise PoolImportError(f"第 {lineno} 行不是一个 JSON 对象，请每行写一条记录，如 {{\"text\": \"…\"}}。")
+            raise PoolImportError(_("第 %(n)s 行不是一个 JSON 对象，请每行写一条记录，如 {\"text\": \"…\"}。", n=lineno))
         values, names = {}, {}
         for k, v in obj.items():
             key = _key_of(k, aliases)
@@ -136,13 +137,13 @@ def read_jsonl(data: bytes, aliases: dict[str, str]) -> Sheet:
 
 def read_file(data: bytes, fmt: str, aliases: dict[str, str]) -> Sheet:
     if not data:
-        raise PoolImportError("请选择要上传的文件。")
+        raise PoolImportError(_("请选择要上传的文件。"))
     reader = {"csv": read_csv, "xlsx": read_xlsx, "jsonl": read_jsonl}.get(fmt)
     if reader is None:
-        raise PoolImportError("请上传 CSV、Excel（.xlsx）或 JSONL 文件。")
+        raise PoolImportError(_("请上传 CSV、Excel（.xlsx）或 JSONL 文件。"))
     sheet = reader(data, aliases)
     if not sheet.rows and sheet.keys:
-        raise PoolImportError("文件中没有可导入的记录。")
+        raise PoolImportError(_("文件中没有可导入的记录。"))
     return sheet
 
 

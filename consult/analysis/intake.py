@@ -11,6 +11,7 @@ import re
 import uuid
 from datetime import datetime
 
+from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from sqlalchemy import select
@@ -43,13 +44,13 @@ def add_voice(matter, *, actor, now: datetime, source: VoiceSource, key: str, te
     """Store one staff-entered text. Returns (voice, created); the same key twice stores it once."""
     require(actor, "matter.analyse", matter)
     if source not in STAFF_SOURCES:
-        raise IntakeError("请选择来源：纸质意见、入户走访或座谈会。", "source")
+        raise IntakeError(_("请选择来源：纸质意见、入户走访或座谈会。"), "source")
     if not KEY_RE.match(key or ""):
-        raise IntakeError("页面已过期，请刷新后重新录入。", "key")
+        raise IntakeError(_("页面已过期，请刷新后重新录入。"), "key")
     if not text or not text.strip():
-        raise IntakeError("请填写意见内容。", "text")
+        raise IntakeError(_("请填写意见内容。"), "text")
     if occurred_at > now or occurred_at.year < 2000:
-        raise IntakeError("时间应在 2000 年之后，且不晚于现在。", "occurred_at")
+        raise IntakeError(_("时间应在 2000 年之后，且不晚于现在。"), "occurred_at")
     ref = f"{source.value}:{key}"
     existing = db.session.scalar(select(Voice).where(Voice.matter_id == matter.id, Voice.source_ref == ref))
     if existing is not None:
@@ -133,13 +134,13 @@ def import_intake(matter, data: bytes, *, actor, now: datetime) -> Result:
     """Import the filled template; all rows valid or nothing stored."""
     require(actor, "matter.analyse", matter)
     if not data:
-        raise PoolImportError("请选择要上传的文件。")
+        raise PoolImportError(_("请选择要上传的文件。"))
     sheet = read_xlsx(data, INTAKE_ALIASES)
     if {"source", "time", "recorder", "stance", "text"} - sheet.keys:
-        raise PoolImportError("文件不是本系统的录入模板（缺少列），请重新下载模板。")
+        raise PoolImportError(_("文件不是本系统的录入模板（缺少列），请重新下载模板。"))
     rows = [r for r in sheet.rows if not _is_hint_row(r[1])]
     if not rows:
-        raise PoolImportError("文件中没有可导入的记录（从第 3 行开始填写）。")
+        raise PoolImportError(_("文件中没有可导入的记录（从第 3 行开始填写）。"))
     result, ready = Result(), []
     for rownum, values, names in rows:
         ready.append(_intake_row(Cells(rownum, values, names, result.errors), now))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import glob
 import os
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.analysis import pipeline
@@ -31,7 +32,7 @@ def start_recluster(point: RiskPoint, *, actor, now):
     require(actor, "matter.analyse", point)
     _live(point)
     if len(_members(point.id)) < MIN_TEXTS:
-        raise CurationError(f"文本少于 {MIN_TEXTS} 条，无法在点内重新聚类；请用“选择文本拆分”。")
+        raise CurationError(_("文本少于 %(n)s 条，无法在点内重新聚类；请用“选择文本拆分”。", n=MIN_TEXTS))
     job = start_job("point_recluster", recluster_job, point.id, getattr(actor, "id", None), actor=actor,
                     matter_id=point.matter_id, label=f"点内重新聚类：{point.title[:60]}")
     record(actor=actor, action="analysis.point.recluster", obj=point, matter_id=point.matter_id,

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from consult.analysis import matching, pipeline
@@ -73,7 +74,7 @@ def start_run(matter, *, actor, now: datetime, max_points: int | None = None) ->
     if actor is not None:
         require(actor, "matter.analyse", matter)
     if busy_run(matter.id, now) is not None:
-        raise RunError("本事项已有一次分析正在进行，请等待其完成。")
+        raise RunError(_("本事项已有一次分析正在进行，请等待其完成。"))
     params = {} if max_points is None else {"max_points": int(max_points)}
     run = AnalysisRun(matter_id=matter.id, status=RunStatus.QUEUED, created_at=now, params=params,
                       started_by_id=getattr(actor, "id", None))
@@ -97,16 +98,16 @@ def cli_start_run(matter_id: int, username: str | None, max_points: int | None) 
 
     matter = db.session.get(Matter, matter_id)
     if matter is None:
-        raise RunError(f"事项 {matter_id} 不存在。")
+        raise RunError(_("事项 %(id)s 不存在。", id=matter_id))
     actor = None  # the operator at the server's shell
     if username:
         actor = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
         if actor is None:
-            raise RunError(f"用户 {username} 不存在。")
+            raise RunError(_("用户 %(name)s 不存在。", name=username))
     try:
         return start_run(matter, actor=actor, now=utcnow(), max_points=max_points)
     except Forbidden:
-        raise RunError(f"用户 {username} 无权分析事项 {matter_id}。") from None
+        raise RunError(_("用户 %(name)s 无权分析事项 %(id)s。", name=username, id=matter_id)) from None
 
 
 def run_job(job_id: int, run_id: int) -> None:

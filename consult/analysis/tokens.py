@@ -10,6 +10,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.exceptions import Forbidden
 
@@ -47,7 +48,7 @@ def create_token(*, actor, name: str, now: datetime) -> tuple[ApiToken, str]:
     active = db.session.scalar(select(func.count(ApiToken.id)).where(
         ApiToken.user_id == actor.id, ApiToken.revoked_at.is_(None)))
     if active >= MAX_ACTIVE:
-        raise TokenError(f"每人最多 {MAX_ACTIVE} 个有效令牌，请先撤销不用的令牌。")
+        raise TokenError(_("每人最多 %(n)s 个有效令牌，请先撤销不用的令牌。", n=MAX_ACTIVE))
     raw = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=actor.id, name=name, token_hash=_digest(raw), prefix=raw[:12], created_at=now)
     db.session.add(token)

@@ -1,6 +1,8 @@
 """Rendering a report version as a tracked background job (large reports, slow machines)."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from consult.extensions import db
 from consult.jobs import finish_job, report_progress, start_job
 from consult.permissions import require
@@ -12,7 +14,7 @@ from consult.reports.services import AssessmentError
 def start_render(version: ReportVersion, *, actor, fmt: str):
     require(actor, "matter.view", version)
     if fmt not in render.FORMATS:
-        raise AssessmentError("不支持的格式。")
+        raise AssessmentError(_("不支持的格式。"))
     return start_job("report.render", render_job, version.id, fmt, actor=actor, matter_id=version.matter_id,
                      label=f"生成报告 {version.label}（{fmt.upper()}）")
 
