@@ -124,7 +124,7 @@ VIEW_MODULES = (
     "consult.hearings.views", "consult.hearings.staff_views", "consult.analysis.views",
     "consult.analysis.point_views", "consult.analysis.pool_views", "consult.analysis.api_views",
     "consult.jobs.views", "consult.reports.views", "consult.review.views", "consult.review.expert_views",
-    "consult.audit.views", "consult.register.views", "consult.register.response_views",
+    "consult.audit.views", "consult.register.views", "consult.register.response_views", "consult.oversight.views",
 )
 
 

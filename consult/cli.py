@@ -186,6 +186,17 @@ def report(matter_id: int, fmt: str, output: str, number: int | None) -> None:
     click.echo(render_to_file(matter_id, fmt, output, number))
 
 
+@click.command("ledger")
+@click.option("--json", "as_json", is_flag=True, help="One JSON document instead of a table.")
+@with_appcontext
+def ledger_command(as_json: bool) -> None:
+    """The ledger (台账): every matter with its steps, level, outcome, decision and filing."""
+    from consult.oversight.cli import print_ledger
+
+    print_ledger(as_json)
+
+
 def register(app: Flask) -> None:
-    for command in (create_admin, seed_demo_command, demo, worker, purge, daily, analyse, matters_command, report):
+    for command in (create_admin, seed_demo_command, demo, worker, purge, daily, analyse, matters_command, report,
+                    ledger_command):
         app.cli.add_command(command)
