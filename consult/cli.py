@@ -196,7 +196,18 @@ def ledger_command(as_json: bool) -> None:
     print_ledger(as_json)
 
 
+@click.command("stability-index")
+@click.option("--month", "month", required=True, help="YYYY-MM")
+@click.option("--json", "as_json", is_flag=True, help="One JSON document instead of a table.")
+@with_appcontext
+def stability_index_command(month: str, as_json: bool) -> None:
+    """平安稳定指数 per district for one month: index 0–100 and each part with value and weight."""
+    from consult.oversight.cli import print_index
+
+    print_index(month, as_json)
+
+
 def register(app: Flask) -> None:
     for command in (create_admin, seed_demo_command, demo, worker, purge, daily, analyse, matters_command, report,
-                    ledger_command):
+                    ledger_command, stability_index_command):
         app.cli.add_command(command)

@@ -51,3 +51,37 @@ def _safe(value):
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return value
+
+
+MONTHLY_HEADERS = ["名称", "评估事项数", "重大政策", "重大改革改制", "重大项目", "重大活动", "高风险", "中风险", "低风险",
+                   "决策事项数", "经评估", "应评尽评率", "政策类占比", "第三方评估占比", "群众意见数", "问卷答卷数"]
+
+
+def _pct(value) -> str:
+    return "" if value is None else f"{value * 100:.1f}%"
+
+
+def monthly_rows(groups) -> list[list]:
+    rows = []
+    for g in groups:
+        d = g.as_dict()
+        rows.append([_safe(g.name), g.assessed] + [g.kinds.get(k, 0) for k in ("policy", "reform", "project", "event")]
+                    + [g.levels.get(k, 0) for k in ("high", "medium", "low")]
+                    + [g.decided, g.covered, _pct(d["coverage"]), _pct(d["policy_share"]), "未记录",
+                       g.comments, g.responses])
+    return rows
+
+
+def monthly_xlsx(data: dict, month, targets: dict) -> bytes:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for part, title in (("districts", "按区县"), ("bodies", "按责任单位"), ("total", "合计")):
+        ws = wb.create_sheet(title)
+        ws.append([f"社会稳定风险评估月报表 {month}（政策类目标 ≥{targets['policy_share'] * 100:.0f}%，"
+                   f"第三方评估目标 ≥{targets['third_party_share'] * 100:.0f}%）"])
+        ws.append(MONTHLY_HEADERS)
+        for row in monthly_rows(sorted(data[part].values(), key=lambda g: g.name)):
+            ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

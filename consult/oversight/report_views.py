@@ -1,0 +1,69 @@
+"""Monthly statistics (月报表) and the stability index (平安稳定指数) pages."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from consult.matters.models import KIND_LABELS
+from consult.models import utcnow
+from consult.oversight import charts, exports, stability, stats
+from consult.oversight.months import Month
+from consult.permissions import require
+from consult.register.models import RISK_LEVEL_LABELS
+from consult.reports.models import OUTCOME_LABELS
+from consult.timeutil import to_local
+
+bp = Blueprint("oversight_reports", __name__, url_prefix="/oversight")
+
+
+@bp.before_request
+@login_required
+def _overseers_only():
+    require(current_user, "oversight.view")
+
+
+def _month() -> tuple[Month, str | None]:
+    raw = request.args.get("month", "").strip()
+    default = Month.of(to_local(utcnow()).date())
+    if not raw:
+        return default, None
+    try:
+        return Month.parse(raw), None
+    except ValueError as exc:
+        return default, str(exc)
+
+
+@bp.route("/monthly")
+def monthly():
+    month, error = _month()
+    data = stats.report(current_user, month)
+    districts = sorted(data["districts"].values(), key=lambda g: g.name)
+    return render_template(
+        "oversight/monthly.html", month=month, error=error, data=data, districts=districts,
+        bodies=sorted(data["bodies"].values(), key=lambda g: g.name), total=data["total"].get("全部", stats.Group("全部")),
+        targets=stats.targets(), chart=Markup(charts.level_bars(districts)) if districts else None,
+        kinds=KIND_LABELS, levels=RISK_LEVEL_LABELS, outcomes=OUTCOME_LABELS,
+        raw_month=request.args.get("month", ""),
+    ), 422 if error else 200
+
+
+@bp.route("/monthly.xlsx")
+def monthly_xlsx():
+    month, error = _month()
+    if error:
+        return Response(error, status=422, mimetype="text/plain; charset=utf-8")
+    data = exports.monthly_xlsx(stats.report(current_user, month), month, stats.targets())
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename=monthly-{month}.xlsx"})
+
+
+@bp.route("/index")
+def index_page():
+    month, error = _month()
+    rows = stability.compute(current_user, month)
+    series = stability.trend(current_user, month)
+    return render_template(
+        "oversight/index.html", month=month, error=error, rows=rows, series=series, formula=stability.formula(),
+        chart=Markup(charts.index_bars(rows)) if rows else None, raw_month=request.args.get("month", ""),
+    ), 422 if error else 200
