@@ -61,8 +61,9 @@ def monthly_xlsx():
 @bp.route("/index")
 def index_page():
     month, error = _month()
-    rows = stability.compute(current_user, month)
-    series = stability.trend(current_user, month)
+    history = stability.trend(current_user, month)
+    rows = history[-1][1]
+    series = [(m, {r["district"]: r["index"] for r in month_rows}) for m, month_rows in history]
     return render_template(
         "oversight/index.html", month=month, error=error, rows=rows, series=series, formula=stability.formula(),
         chart=Markup(charts.index_bars(rows)) if rows else None, raw_month=request.args.get("month", ""),

@@ -39,19 +39,25 @@ def formula() -> dict[str, Any]:
     return value
 
 
-def _measures_on_time(month: Month, ids) -> dict[str, tuple[int, int]]:
-    """{district: (done by deadline, due by month end)}."""
-    end = month.next().first_day
+def measure_rows(end: date, ids) -> list[tuple[str, date, bool]]:
+    """(district, deadline, done by the deadline's local day end) for measures due before `end`."""
     stmt = select(Matter.area, Measure.deadline, Measure.done_at).join(RiskItem, RiskItem.matter_id == Matter.id) \
         .join(Measure, Measure.item_id == RiskItem.id).where(Measure.deadline.is_not(None), Measure.deadline < end)
     if ids is not None:
         stmt = stmt.where(Matter.organisation_id.in_(ids or [-1]))
+    return [(area or "（未填写区县）", deadline, done_at is not None and done_at < local_to_utc(_day_end(deadline)))
+            for area, deadline, done_at in db.session.execute(stmt)]
+
+
+def _measures_on_time(month: Month, rows: list[tuple[str, date, bool]]) -> dict[str, tuple[int, int]]:
+    """{district: (done by deadline, due by month end)}."""
+    end = month.next().first_day
     out: dict[str, list[int]] = {}
-    for area, deadline, done_at in db.session.execute(stmt):
-        counts = out.setdefault(area or "（未填写区县）", [0, 0])
-        counts[1] += 1
-        due = local_to_utc(_day_end(deadline))
-        counts[0] += int(done_at is not None and done_at < due)
+    for area, deadline, on_time in rows:
+        if deadline < end:
+            counts = out.setdefault(area, [0, 0])
+            counts[0] += int(on_time)
+            counts[1] += 1
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
@@ -67,12 +73,15 @@ def _shares(group: Optional[stats.Group], measures: Optional[tuple[int, int]]) -
             "measures_on_time": measures[0] / measures[1] if measures and measures[1] else None}
 
 
-def compute(actor, month: Month) -> list[dict[str, Any]]:
-    """One object per district in scope, ranked by index (highest first, None last)."""
+def compute(actor, month: Month, measures_due: Optional[list] = None) -> list[dict[str, Any]]:
+    """One object per district in scope, ranked by index (highest first, None last). measures_due:
+    measure_rows() loaded for this month or a later one (the trend loads them once)."""
     f = formula()
     ids = scope_ids(actor)
     groups = stats.report(actor, month)["districts"]
-    measures = _measures_on_time(month, ids)
+    if measures_due is None:
+        measures_due = measure_rows(month.next().first_day, ids)
+    measures = _measures_on_time(month, measures_due)
     districts = sorted(set(groups) | set(measures) | set(_districts(ids)))
     rows = [_row(d, month, f, _shares(groups.get(d), measures.get(d))) for d in districts]
     rows.sort(key=lambda r: (r["index"] is None, -(r["index"] or 0), r["district"]))
@@ -101,10 +110,11 @@ def _row(district: str, month: Month, f: dict, shares: dict[str, Optional[float]
             "formula": f.get("version", "")}
 
 
-def trend(actor, month: Month, months: int = 6) -> list[tuple[str, dict[str, Optional[float]]]]:
-    """[(month, {district: index})] for the months up to and including month, oldest first."""
+def trend(actor, month: Month, months: int = 6) -> list[tuple[str, list[dict[str, Any]]]]:
+    """[(month, compute() rows)] for the months up to and including month, oldest first."""
+    due = measure_rows(month.next().first_day, scope_ids(actor))
     series, m = [], month
     for _ in range(months):
-        series.append((str(m), {r["district"]: r["index"] for r in compute(actor, m)}))
+        series.append((str(m), compute(actor, m, due)))
         m = m.previous()
     return list(reversed(series))
