@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import unicodedata
 from typing import Mapping
 
 from flask_babel import gettext as _
@@ -34,6 +35,9 @@ def _int(raw: str, label: str, errors: list[str], low: int, high: int):
 
 
 def _text(raw: str, label: str, errors: list[str]) -> str:
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in raw if c not in "\t\n\r"):
+        errors.append(_("%(label)s含有无效的控制字符。", label=label))
+        return ""
     value = " ".join(raw.split())
     if len(value) > MAX_TEXT:
         errors.append(_("%(label)s不能超过 %(n)s 个字。", label=label, n=MAX_TEXT))

@@ -48,3 +48,12 @@ def test_badinput_corpus_never_breaks_the_ledger(app, client):
             resp = client.get("/oversight/ledger", query_string={field: s})
             assert resp.status_code in (200, 422), (field, s)
             assert "<script" not in resp.get_data(as_text=True).split("</header>")[-1].lower() or "<script" not in s
+
+
+@pytest.mark.parametrize("field", ["q", "area"])
+def test_control_characters_are_refused(app, client, field):
+    w = add_outside_roles(factories.world())
+    login(client, w["supervisor"])
+    resp = client.get("/oversight/ledger", query_string={field: "空\x00字节", "level": "high"})
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "含有无效的控制字符" in page and '<option value="high" selected>' in page
