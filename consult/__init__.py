@@ -116,7 +116,7 @@ MODEL_MODULES = (
     "consult.audit.models", "consult.auth.models", "consult.matters.models",
     "consult.messaging.models", "consult.notices.models", "consult.surveys.models",
     "consult.hearings.models", "consult.analysis.models", "consult.register.models",
-    "consult.jobs.models", "consult.reports.models", "consult.review.models",
+    "consult.jobs.models", "consult.reports.models", "consult.review.models", "consult.oversight.models",
 )
 VIEW_MODULES = (
     "consult.notices.views", "consult.auth.views", "consult.matters.views",

@@ -94,6 +94,7 @@ RULES: dict[str, Rule] = {
     "filing.receive": supervises_matter,
     "review.take": reviews_version,
     "oversight.view": oversees,
+    "oversight.close": is_admin,  # closing a month freezes the figures of every organisation
     "resident.submit": anyone,
 }
 
