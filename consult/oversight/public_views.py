@@ -1,6 +1,8 @@
 """Public transparency pages: districts and their filed matters with outcomes (no personal data)."""
 from __future__ import annotations
 
+import unicodedata
+
 from flask import Blueprint, abort, render_template
 
 from consult.models import utcnow
@@ -17,8 +19,8 @@ def index():
 
 @bp.route("/<path:area>")
 def district(area: str):
-    if len(area) > 200:
-        abort(404)
+    if len(area) > 200 or any(unicodedata.category(c) in ("Cc", "Cs") for c in area):
+        abort(404)  # PostgreSQL cannot even compare a NUL: no such district
     data = transparency.district(area, to_local(utcnow()).date())
     if data is None:
         abort(404)
