@@ -127,7 +127,7 @@ MODEL_MODULES = (
     "consult.audit.models", "consult.auth.models", "consult.matters.models",
     "consult.messaging.models", "consult.notices.models", "consult.surveys.models",
     "consult.hearings.models", "consult.analysis.models", "consult.register.models",
-    "consult.jobs.models", "consult.reports.models", "consult.review.models",
+    "consult.jobs.models", "consult.reports.models", "consult.review.models", "consult.oversight.models",
 )
 VIEW_MODULES = (
     "consult.notices.views", "consult.auth.views", "consult.matters.views",
@@ -135,7 +135,8 @@ VIEW_MODULES = (
     "consult.hearings.views", "consult.hearings.staff_views", "consult.analysis.views",
     "consult.analysis.point_views", "consult.analysis.pool_views", "consult.analysis.api_views",
     "consult.jobs.views", "consult.reports.views", "consult.review.views", "consult.review.expert_views",
-    "consult.audit.views", "consult.register.views", "consult.register.response_views",
+    "consult.audit.views", "consult.register.views", "consult.register.response_views", "consult.oversight.views",
+    "consult.oversight.report_views", "consult.oversight.public_views",
 )
 
 

@@ -228,7 +228,28 @@ def report(matter_id: int, fmt: str, output: str, number: int | None) -> None:
     click.echo(render_to_file(matter_id, fmt, output, number))
 
 
+@click.command("ledger")
+@click.option("--json", "as_json", is_flag=True, help="One JSON document instead of a table.")
+@with_appcontext
+def ledger_command(as_json: bool) -> None:
+    """The ledger (台账): every matter with its steps, level, outcome, decision and filing."""
+    from consult.oversight.cli import print_ledger
+
+    print_ledger(as_json)
+
+
+@click.command("stability-index")
+@click.option("--month", "month", required=True, help="YYYY-MM")
+@click.option("--json", "as_json", is_flag=True, help="One JSON document instead of a table.")
+@with_appcontext
+def stability_index_command(month: str, as_json: bool) -> None:
+    """平安稳定指数 per district for one month: index 0–100 and each part with value and weight."""
+    from consult.oversight.cli import print_index
+
+    print_index(month, as_json)
+
+
 def register(app: Flask) -> None:
     for command in (create_admin, seed_demo_command, demo, worker, purge, daily, sweep_command, analyse,
-                    matters_command, report):
+                    matters_command, report, ledger_command, stability_index_command):
         app.cli.add_command(command)

@@ -67,6 +67,11 @@ def supervises_matter(actor, obj) -> bool:
             and matter.organisation_id in {o.id for o in actor.supervised})
 
 
+def oversees(actor, obj=None) -> bool:
+    """Admins and supervisors reach the oversight pages; the ledger scopes rows by organisation."""
+    return _is_staff(actor) and actor.role in (Role.ADMIN, Role.SUPERVISOR)
+
+
 def reviews_version(actor, assignment) -> bool:
     """The expert an assignment (one report version sent for review) belongs to."""
     return (_is_staff(actor) and actor.role == Role.EXPERT and assignment is not None
@@ -88,6 +93,8 @@ RULES: dict[str, Rule] = {
     "matter.decide": manages_matter,  # the responsible body records its decision and files
     "filing.receive": supervises_matter,
     "review.take": reviews_version,
+    "oversight.view": oversees,
+    "oversight.close": is_admin,  # closing a month freezes the figures of every organisation
     "resident.submit": anyone,
     # personal API tokens: the staff who work on matters (experts and supervisors have no API)
     "api.token": lambda a, o: _is_staff(a) and a.role in (Role.ADMIN, Role.ORGANISER, Role.ASSESSOR),

@@ -23,6 +23,7 @@ from consult.models import utcnow
 from consult.notices import comments as comment_services
 from consult.notices import services as notice_services
 from consult.notices.models import Adoption, Stance
+from consult.oversight.demo import seed_history
 
 ACCOUNTS = [
     ("管理员", "admin", "demo-admin-2026", Role.ADMIN),
@@ -119,6 +120,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
         notice_services.publish_notice(n, actor=owner, now=n.starts_at)
         if key == "closed_matter":
             change_status(m, MatterStatus.CLOSED, actor=owner, now=n.ends_at)
+    seed_history(now=now)  # a year of generated history for the ledger, 月报表 and 平安稳定指数
     commit()
     return logins
 

@@ -35,4 +35,5 @@ def test_seed_assessment_and_cli(app, tmp_path):
     assert res.exit_code == 1 and "没有第 9 版报告" in res.output
     res = runner.invoke(args=["report", "99999", "--format", "html", "-o", str(tmp_path / "x.html")])
     assert res.exit_code == 1 and "不存在" in res.output
-    assert db.session.scalar(db.select(db.func.count()).select_from(ReportVersion)) == 2
+    assert db.session.scalar(db.select(db.func.count()).select_from(ReportVersion)
+                             .where(ReportVersion.matter_id == matter.id)) == 2  # the demo matter's own
