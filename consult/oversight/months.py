@@ -1,6 +1,8 @@
 """Calendar months in local time (Asia/Shanghai by default) and their UTC bounds."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -21,7 +23,7 @@ class Month:
         """'2026-03' → Month; ValueError (with a Chinese message) for anything else."""
         match = _MONTH.match(unicodedata.normalize("NFKC", raw or "").strip())  # full-width digits are fine
         if not match or not 2000 <= int(match[1]) <= 2100 or not 1 <= int(match[2]) <= 12:
-            raise ValueError("月份须为 YYYY-MM 格式，例如 2026-03。")
+            raise ValueError(_("月份须为 YYYY-MM 格式，例如 2026-03。"))
         return cls(int(match[1]), int(match[2]))
 
     @classmethod

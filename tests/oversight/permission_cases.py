@@ -5,5 +5,5 @@ from tests.permission_support import Case
 
 CASES = [
     Case("oversight_reports.monthly_close", lambda w: "/oversight/monthly/close", frozenset({"admin"}),
-         data=lambda w: {"month": "2026-01", "reason": ""}),
+         data=lambda w: {"month": "2026-01", "reason": ""}, status=303),
 ]
