@@ -168,7 +168,8 @@ def comments_export(matter_id: int):
     record(actor=current_user, action="comment.export", obj=matter, matter_id=matter.id,
            note=_("导出公众意见 %(n)s 条（个人信息已打码）", n=len(rows)))
     commit()
-    resp = current_app.response_class(exports.comments_csv(rows), mimetype="text/csv")
+    resp = current_app.response_class(exports.comments_csv(
+        rows, personal=can(current_user, "matter.personal_data", matter)), mimetype="text/csv")
     resp.headers["Content-Disposition"] = f"attachment; filename=comments-{matter.id}.csv"
     return resp
 

@@ -6,8 +6,11 @@ a page whose URL needs an id this walk cannot fill fails loudly (add it to ARGS)
 from __future__ import annotations
 
 import io
+import itertools
 import re
+import subprocess
 
+from docx import Document
 from openpyxl import load_workbook
 
 from consult.crypto import encrypt
@@ -25,6 +28,7 @@ SECRETS = {
     "phone typed in a comment": "13700002222", "ID number typed in a comment": "110101199003071234",
     "personal answer": ANSWER_PHONE, "comment receipt code": "ABCDEFGHJK",
     "registrant's name": "司马光明", "registrant's phone": "13600003333", "registrant's address": "幸福路88号3单元",
+    "letter writer's name": "诸葛明亮",
 }
 SKIP = {"auth.login", "static"}
 
@@ -45,13 +49,55 @@ def _world():
     reg.address_enc = encrypt(SECRETS["registrant's address"])
     db.session.commit()
     return w, {"matter_id": w["matter"].id, "notice_id": w["notice"].id, "survey_id": survey.id,
-               "question_id": q.id, "meeting_id": m.id, "org_id": w["org"].id, "user_id": w["assessor"].id}
+               "question_id": q.id, "meeting_id": m.id, "org_id": w["org"].id, "user_id": w["assessor"].id,
+               **_workspace(w, c)}
+
+
+def _workspace(w, comment) -> dict:
+    """The assessor workspace over the same matter: the pool (the comment above mirrored into it),
+    an analysis run with points, a register item, a report version; path values the views accept."""
+    from consult.analysis import runs
+    from consult.analysis.models import AnalysisRun, RiskPoint, Voice
+    from consult.jobs import commit
+    from consult.register.items import promote_points
+    from consult.reports import render, services
+    from consult.reports.models import Outcome, Stage
+    from consult.reports.printforms import FORMS
+    from consult.register.models import RiskLevel
+    from tests.curation.helpers import add_letters, devset
+
+    rows = devset(60)
+    rows[0] = {**rows[0], "author": SECRETS["letter writer's name"]}  # a staff-recorded letter, signed in full
+    letter = add_letters(w["matter"].id, rows)[0]
+    run_id = runs.start_run(w["matter"], actor=w["assessor"], now=utcnow()).id
+    commit()  # runs the job in-process: syncs the pool, analyses, stores the run's points
+    db.session.expire_all()
+    run = db.session.get(AnalysisRun, run_id)
+    point = db.session.get(RiskPoint, run.points[0].risk_point_id)
+    voice = db.session.scalar(db.select(Voice).where(Voice.source_ref == f"comment:{comment.id}"))
+    for v in (voice, letter):  # the commenter's and the letter writer's texts are evidence of the point
+        v.point_id, v.is_pinned = point.id, True
+    db.session.commit()
+    item = promote_points(w["matter"], [point], actor=w["assessor"], title="", now=utcnow())
+    a = services.ensure_assessment(w["matter"], actor=w["assessor"])
+    services.set_level(a, actor=w["assessor"], now=utcnow(), level=RiskLevel.MEDIUM, reason="综合判断",
+                       outcome=Outcome.IMPROVE, conditions="安装除臭设施")
+    version = services.save_version(a, actor=w["assessor"], now=utcnow(), stage=Stage.SUBMITTED)
+    db.session.commit()
+    return {"run_id": run_id, "point_id": point.id, "item_id": item.id, "version_id": version.id,
+            "fmt": sorted(render.FORMATS), "name": sorted(FORMS)}
 
 
 def _text(resp) -> str:
     if resp.mimetype.endswith("spreadsheetml.sheet"):
         wb = load_workbook(io.BytesIO(resp.data))
         return "\n".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value)
+    if resp.mimetype.endswith("wordprocessingml.document"):
+        doc = Document(io.BytesIO(resp.data))
+        cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+        return "\n".join([p.text for p in doc.paragraphs] + cells)
+    if resp.mimetype == "application/pdf":  # poppler reads fpdf2's CJK subset fonts right
+        return subprocess.run(["pdftotext", "-", "-"], input=resp.data, capture_output=True, check=True).stdout.decode()
     return resp.get_data(as_text=True)
 
 
@@ -71,8 +117,11 @@ def _urls(app, ids, client):
         if missing:
             unknown.append(f"{rule.rule} ({', '.join(missing)})")
             continue
-        urls.append(rule.rule.replace("<int:", "<").format_map({}) if False else
-                    re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[m.group(1)]), rule.rule))
+        # an id given as a list (formats, form names) is walked with each of its values
+        values = [ids[a] if isinstance(ids[a], list) else [ids[a]] for a in rule.arguments]
+        for combo in itertools.product(*values):
+            filled = dict(zip(rule.arguments, combo))
+            urls.append(re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(filled[m.group(1)]), rule.rule))
     return sorted(set(urls)), unknown
 
 
