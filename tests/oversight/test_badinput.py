@@ -46,6 +46,9 @@ def test_badinput_corpus_never_breaks_the_ledger(app, client):
             continue
         for field in ("q", "area", "year", "kind", "organisation_id"):
             resp = client.get("/oversight/ledger", query_string={field: s})
+            if "\x00" in s:  # a NUL in any query parameter is refused site-wide (400, in Chinese)
+                assert resp.status_code == 400 and "请求参数含有无法处理的字符" in resp.get_data(as_text=True)
+                continue
             assert resp.status_code in (200, 422), (field, s)
             assert "<script" not in resp.get_data(as_text=True).split("</header>")[-1].lower() or "<script" not in s
 
@@ -54,6 +57,6 @@ def test_badinput_corpus_never_breaks_the_ledger(app, client):
 def test_control_characters_are_refused(app, client, field):
     w = add_outside_roles(factories.world())
     login(client, w["supervisor"])
-    resp = client.get("/oversight/ledger", query_string={field: "空\x00字节", "level": "high"})
+    resp = client.get("/oversight/ledger", query_string={field: "空\x01字节", "level": "high"})
     page = resp.get_data(as_text=True)
     assert resp.status_code == 422 and "含有无效的控制字符" in page and '<option value="high" selected>' in page
