@@ -54,7 +54,9 @@ def _hearings(d: dict) -> list[dict]:
     blocks: list[dict] = []
     for m in d["meetings"]:
         blocks.append({"t": "h", "text": f"{m['kind']}：{m['title']}（{m['date']}，参加 {m['participants']} 人）"})
-        if m["composition"]:
+        if m["composition"] and not m["participants"]:  # no one to count: a share of 0 % proves nothing
+            blocks.append({"t": "p", "text": "尚无参会人员记录，人员构成是否符合规则待签到后统计。"})
+        elif m["composition"]:
             blocks.append(_table("人员构成与规则", ["规则", "占比", "是否符合"],
                                  [[c["rule"], f"{c['share']}%", "符合" if c["ok"] else "不符合"]
                                   for c in m["composition"]]))

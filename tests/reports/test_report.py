@@ -179,3 +179,15 @@ def test_render_as_tracked_job(app, client):
     assert download.status_code == 200 and download.data[:5] == b"%PDF-"
     resp = client.post(f"/staff/reports/{v.id}/render", data={"format": "exe"})
     assert resp.status_code == 303 and db.session.scalar(db.select(db.func.count()).select_from(JobRun)) == 1
+
+
+def test_hearing_without_participants_is_not_called_compliant():
+    from consult.reports.document import _hearings
+
+    meeting = {"kind": "听证会", "title": "选址听证会", "date": "2026年12月16日", "participants": 0, "views": {},
+               "composition": [{"rule": "利益群体代表不少于40%", "share": 0.0, "ok": True}]}
+    texts = [b.get("text", "") for b in _hearings({"meetings": [meeting]})]
+    assert "尚无参会人员记录，人员构成是否符合规则待签到后统计。" in texts
+    assert not any(b.get("t") == "table" for b in _hearings({"meetings": [meeting]}))
+    held = dict(meeting, participants=10, composition=[{"rule": "利益群体代表不少于40%", "share": 50.0, "ok": True}])
+    assert [b["t"] for b in _hearings({"meetings": [held]})][:2] == ["h", "table"]
