@@ -8,10 +8,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
-import csv
-import io
 
-from openpyxl import Workbook
 
 from consult.analysis.models import SOURCE_LABELS, VOICE_STANCE_LABELS, RiskPoint, Voice
 from consult.analysis.pool import PoolFilter, _conditions
@@ -21,11 +18,9 @@ from consult.crypto import mask_name
 from consult.extensions import db
 from consult.jobs import finish_job, report_progress, start_job
 from consult.permissions import require
-from consult.surveys.sheets import _safe_cell, _xlsx_cell
+from consult.tabular import FORMATS, sink as table_sink
 from consult.timeutil import format_local
 
-FORMATS = {"csv": "text/csv; charset=utf-8",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 HEADER = ["编号", "来源", "渠道", "时间", "态度", "原始态度", "群体", "户/楼号/单位", "署名（已打码）", "记录人",
           "标题", "内容", "权重", "预警词", "风险点", "已审阅", "排除理由"]
 CHUNK = 2000
@@ -77,37 +72,10 @@ def export_job(job_id: int, matter_id: int, fmt: str, args: dict) -> None:
     f = PoolFilter.from_args(args)
     total = db.session.scalar(select(func.count(Voice.id)).where(and_(*_conditions(matter_id, f)))) or 0
     report_progress(job_id, 0, total, "正在导出意见")
-    sink = _CsvSink() if fmt == "csv" else _XlsxSink()
+    sink = table_sink(fmt, "意见汇集")
     for i, row in enumerate(export_rows(matter_id, f)):
         sink.add(row)
         if i and i % CHUNK == 0:
             report_progress(job_id, i, total, f"已导出 {i} / {total} 条")
     report_progress(job_id, total, total, "正在生成文件")
     finish_job(job_id, sink.data(), f"事项{matter_id}-意见汇集.{fmt}", FORMATS[fmt])
-
-
-class _CsvSink:
-    def __init__(self):
-        self.buf = io.StringIO()
-        self.buf.write("\ufeff")
-        self.writer = csv.writer(self.buf)
-
-    def add(self, row):
-        self.writer.writerow([_safe_cell(v) for v in row])
-
-    def data(self) -> bytes:
-        return self.buf.getvalue().encode("utf-8")
-
-
-class _XlsxSink:
-    def __init__(self):
-        self.wb = Workbook(write_only=True)
-        self.ws = self.wb.create_sheet("意见汇集")
-
-    def add(self, row):
-        self.ws.append([_xlsx_cell(v) for v in row])
-
-    def data(self) -> bytes:
-        buf = io.BytesIO()
-        self.wb.save(buf)
-        return buf.getvalue()

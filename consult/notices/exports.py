@@ -12,14 +12,11 @@ from flask_babel import gettext as _
 
 from consult.crypto import mask_name, mask_numbers_in_text
 from consult.notices.models import Comment
+from consult.tabular import safe_cell
 from consult.timeutil import format_local
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text  # never a formula in Excel
+    return safe_cell("" if value is None else str(value))  # never a formula in Excel
 
 
 def comments_csv(comments: list[Comment], *, personal: bool = False) -> bytes:

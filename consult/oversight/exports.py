@@ -8,6 +8,7 @@ from openpyxl.styles import Alignment, Font
 
 from consult.oversight.ledger import FILING_STATES, Row
 from consult.reports.models import STAGE_LABELS, STAGE_ORDER
+from consult.tabular import xlsx_cell
 
 HEADERS = (["序号", "事项名称", "事项类型", "评估程序", "责任单位", "区县", "公示日期", "定级日期"]
            + [f"{STAGE_LABELS[s]}日期" for s in STAGE_ORDER]
@@ -47,10 +48,8 @@ def ledger_xlsx(rows: list[Row], title: str) -> bytes:
 
 
 def _safe(value):
-    """Text starting with = + - @ would run as a formula in a spreadsheet: prefix a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    """Formula-safe (= + - @, TAB, CR, full-width) and storable in XLSX."""
+    return xlsx_cell(value)
 
 
 MONTHLY_HEADERS = ["名称", "评估事项数", "重大政策", "重大改革改制", "重大项目", "重大活动", "高风险", "中风险", "低风险",

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-import csv
-import io
 
-from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from consult.audit.services import record
@@ -20,13 +17,12 @@ from consult.jobs import finish_job, report_progress, start_job
 from consult.permissions import require
 from consult.surveys.builder import SurveyError
 from consult.surveys.models import Response, Survey
-from consult.surveys.sheets import _safe_cell, _xlsx_cell, export_rows
+from consult.surveys.sheets import export_rows
+from consult.tabular import FORMATS, sink as table_sink
 from consult.surveys.spec import load_spec
 
 EXPORT_DIRECT_MAX = 5000
 PROGRESS_EVERY = 5000
-FORMATS = {"csv": "text/csv; charset=utf-8",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 def response_count(survey_id: int) -> int:
@@ -54,37 +50,10 @@ def export_job(job_id: int, survey_id: int, fmt: str, personal: bool) -> None:
         raise SurveyError(_("问卷已不存在。"))
     total = response_count(survey_id)
     report_progress(job_id, 0, total, "正在导出答卷")
-    sink = _CsvSink() if fmt == "csv" else _XlsxSink()
+    sink = table_sink(fmt, "答卷")
     for i, row in enumerate(export_rows(spec, personal=personal)):
         sink.add(row)
         if i and i % PROGRESS_EVERY == 0:
             report_progress(job_id, i, total, f"已导出 {i} / {total} 份")
     report_progress(job_id, total, total, "正在生成文件")
     finish_job(job_id, sink.data(), f"问卷{survey_id}-答卷.{fmt}", FORMATS[fmt])
-
-
-class _CsvSink:
-    def __init__(self):
-        self.buf = io.StringIO()
-        self.buf.write("\ufeff")
-        self.writer = csv.writer(self.buf)
-
-    def add(self, row):
-        self.writer.writerow([_safe_cell(v) for v in row])
-
-    def data(self) -> bytes:
-        return self.buf.getvalue().encode("utf-8")
-
-
-class _XlsxSink:
-    def __init__(self):
-        self.wb = Workbook(write_only=True)
-        self.ws = self.wb.create_sheet("答卷")
-
-    def add(self, row):
-        self.ws.append([_xlsx_cell(v) for v in row])
-
-    def data(self) -> bytes:
-        buf = io.BytesIO()
-        self.wb.save(buf)
-        return buf.getvalue()

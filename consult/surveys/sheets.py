@@ -23,6 +23,7 @@ from consult.surveys.builder import SurveyError
 from consult.surveys.models import CHANNEL_LABELS, Answer, Channel, QuestionKind, Response
 from consult.surveys.responses import _insert_response
 from consult.surveys.spec import QSpec, SurveySpec
+from consult.tabular import safe_cell as _safe_cell, xlsx_cell as _xlsx_cell  # noqa: F401 (used by tests)
 from consult.timeutil import format_local
 
 MAX_IMPORT_ROWS = 5000
@@ -231,13 +232,7 @@ def _personal_text(q, value: str, personal: bool) -> str:
     return unseal(value) if personal else mask_text(value)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
-
-def _safe_cell(v):
-    """Spreadsheet formula injection: text starting with = + - @ (half or full width), TAB or CR
-    is prefixed with '."""
-    return "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
 
 
 def export_csv(spec: SurveySpec, *, personal: bool):
@@ -263,10 +258,3 @@ def export_xlsx(spec: SurveySpec, *, personal: bool) -> bytes:
     return buf.getvalue()
 
 
-_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _xlsx_cell(v):
-    if isinstance(v, str):
-        return _safe_cell(_ILLEGAL_XLSX.sub("\ufffd", v))
-    return v

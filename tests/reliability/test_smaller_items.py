@@ -88,3 +88,13 @@ def test_hearing_names_are_encrypted_like_phones(app):
     from consult.hearings.models import Registration
 
     assert db.session.get(Registration, reg.id).name == "欧阳小明"
+
+
+def test_every_export_uses_the_full_formula_guard():
+    """Comment CSV and oversight XLSX neutralise TAB, CR and full-width starts like the others."""
+    from consult.notices.exports import _cell
+    from consult.oversight.exports import _safe
+
+    for value in ("=1+1", "\t=cmd", "\r=x", "＝SUM(A1)", "＋1", "－1", "＠A1"):
+        assert _cell(value).startswith("'") and _safe(value).startswith("'"), value
+    assert _safe("坏\x01字符") == "坏\ufffd字符"
