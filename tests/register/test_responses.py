@@ -79,7 +79,8 @@ def test_withdrawn_response_disappears_and_merged_points_cannot_answer(client):
     merged = rf.point(w["matter"], "旧点", state=PointState.MERGED)
     with pytest.raises(items.RegisterError, match="已合并"):
         responses.publish_response(merged, actor=w["assessor"], text="x", now=utcnow())
-    actions = db.session.scalars(db.select(AuditEntry.action).where(AuditEntry.object_type == "RiskPoint")).all()
+    actions = db.session.scalars(db.select(AuditEntry.action).where(AuditEntry.object_type == "RiskPoint")
+                                 .order_by(AuditEntry.id)).all()
     assert actions == ["risk_point.publish_response", "risk_point.withdraw_response"]
 
 
