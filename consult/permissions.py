@@ -95,6 +95,18 @@ RULES: dict[str, Rule] = {
     "review.take": reviews_version,
     "oversight.view": oversees,
     "oversight.close": is_admin,  # closing a month freezes the figures of every organisation
+    # after the decision: the responsible body and its assessors record tracking; supervisors read it
+    "tracking.view": lambda a, o: views_matter(a, o) or supervises_matter(a, o),
+    "tracking.record": lambda a, o: manages_matter(a, o) or assesses_matter(a, o) or is_admin(a),
+    # warnings (预警): raised by the body or its supervisor, worked by the owner and the body,
+    # closed (销号) after a closing review by the supervisor (or an admin)
+    "warning.view": lambda a, o: views_matter(a, o) or supervises_matter(a, o),
+    "warning.raise": lambda a, o: manages_matter(a, o) or supervises_matter(a, o) or is_admin(a),
+    "warning.act": lambda a, o: (manages_matter(a, o) or is_admin(a)
+                                 or (_is_staff(a) and o is not None and getattr(o, "owner_id", None) == a.id)),
+    "warning.close": lambda a, o: supervises_matter(a, o) or is_admin(a),
+    # annual assessment plan (年度评估计划): a body's organisers (obj: the Organisation) or an admin
+    "plan.manage": lambda a, o: is_admin(a) or (o is not None and _organiser_of(a, o.id)),
     "resident.submit": anyone,
     # personal API tokens: the staff who work on matters (experts and supervisors have no API)
     "api.token": lambda a, o: _is_staff(a) and a.role in (Role.ADMIN, Role.ORGANISER, Role.ASSESSOR),

@@ -88,6 +88,8 @@ class Matter(TimestampMixin, db.Model):
     est_persons: Mapped[Optional[int]]
     procedure: Mapped[Procedure] = mapped_column(_enum(Procedure), default=Procedure.GENERAL)
     is_sensitive: Mapped[bool] = mapped_column(default=False)
+    third_party: Mapped[str] = mapped_column(String(200), default="")  # commissioned assessor (第三方), if any
+    public_withheld_reason: Mapped[str] = mapped_column(Text, default="")  # not on public pages, and why
     requires_moderation: Mapped[bool] = mapped_column(default=False)
     status: Mapped[MatterStatus] = mapped_column(_enum(MatterStatus), default=MatterStatus.DRAFT, index=True)
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
