@@ -1,7 +1,9 @@
 """One entry point for the three outputs of a report document."""
 from __future__ import annotations
 
-from flask import render_template
+from pathlib import Path
+
+from flask import current_app, render_template
 
 FORMATS = {
     "html": "text/html; charset=utf-8",
@@ -12,7 +14,8 @@ FORMATS = {
 
 def render(document: dict, fmt: str) -> tuple[bytes, str]:
     if fmt == "html":
-        data = render_template("reports/standalone.html", doc=document).encode()
+        css = Path(current_app.static_folder, "report-doc.css").read_text("utf-8")  # the pages link the same file
+        data = render_template("reports/standalone.html", doc=document, css=css).encode()
     elif fmt == "docx":
         from consult.reports.docx_render import render_docx
 

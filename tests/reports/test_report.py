@@ -144,6 +144,7 @@ def test_html_output_has_print_css(app):
     _a, v = submitted(w)
     html = render.render(v.document, "html")[0].decode()
     assert "@media print" in html and "<svg" in html and "七、风险等级评价" in html
+    assert 'font-family: "FangSong"' in html  # the stylesheet is inlined unescaped
 
 
 def test_version_pages(app, client):
