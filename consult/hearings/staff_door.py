@@ -39,11 +39,16 @@ def checkin(meeting_id: int):
     return _render_checkin(m, CheckInForm(formdata=None), done=reg)
 
 
-@bp.route("/hearings/<int:meeting_id>/attendance")
+@bp.route("/hearings/<int:meeting_id>/attendance", methods=["GET", "POST"])
 def attendance_page(meeting_id: int):
+    """Names masked; the full names only on a recorded POST by someone entitled (like the sign-in sheet)."""
     m = _load(meeting_id, "matter.view")
+    full = _show_personal(m)
+    if full:
+        record(actor=current_user, action="hearing.attendance.reveal", obj=m, matter_id=m.matter_id)
+        commit()
     return render_template("hearings/staff_attendance.html", m=m, att=attendance.attendance(m, now=utcnow()),
-                           show_personal=can(current_user, "matter.personal_data", m))
+                           show_personal=full, can_reveal=can(current_user, "matter.personal_data", m))
 
 
 def _show_personal(m) -> bool:

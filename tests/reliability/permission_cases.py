@@ -46,6 +46,8 @@ PERSONAL = frozenset({"organiser", "admin"})
 CASES += [
     Case("hearings_staff.registrations", lambda w: f"/staff/hearings/{_meeting(w)}/registrations", PERSONAL,
          lambda w: {"full": "1"}, status=200),
+    Case("hearings_staff.attendance_page", lambda w: f"/staff/hearings/{_meeting(w)}/attendance", PERSONAL,
+         lambda w: {"full": "1"}, status=200),
     Case("hearings_staff.signin_sheet", lambda w: f"/staff/hearings/{_meeting(w)}/signin", PERSONAL,
          lambda w: {"full": "1"}, status=200),
     Case("hearings_staff.signin_xlsx", lambda w: f"/staff/hearings/{_meeting(w)}/signin.xlsx", PERSONAL,

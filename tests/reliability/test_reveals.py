@@ -27,7 +27,7 @@ def hearing(client):
     return w, m
 
 
-@pytest.mark.parametrize("path", ["registrations", "signin", "signin.xlsx"])
+@pytest.mark.parametrize("path", ["registrations", "signin", "signin.xlsx", "attendance"])
 def test_get_with_full_shows_masked_data_and_writes_nothing(client, hearing, path):
     w, m = hearing
     before = _audits()
@@ -35,6 +35,17 @@ def test_get_with_full_shows_masked_data_and_writes_nothing(client, hearing, pat
     assert resp.status_code == 200
     assert b"13911112222" not in resp.data
     assert _audits() == before
+
+
+def test_attendance_names_masked_until_a_recorded_post(client, hearing):
+    w, m = hearing
+    before = _audits()
+    page = client.get(f"/staff/hearings/{m.id}/attendance").get_data(as_text=True)
+    assert "王小明" not in page and "显示完整姓名（记入审计日志）" in page and _audits() == before
+    resp = client.post(f"/staff/hearings/{m.id}/attendance", data={"full": "1"})
+    assert resp.status_code == 200 and "王小明" in resp.get_data(as_text=True)
+    entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert _audits() == before + 1 and entry.action == "hearing.attendance.reveal"
 
 
 @pytest.mark.parametrize("path", ["registrations", "signin"])
