@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from consult.analysis.exports import _masked
+from consult.crypto import mask_numbers_in_text
 from consult.analysis.models import RiskPoint, Voice
 from consult.analysis.pool import PoolFilter, search_voices
 from consult.extensions import db
@@ -28,7 +29,8 @@ def matter_json(m) -> dict:
 
 def voice_json(v: Voice) -> dict:
     return {"id": v.id, "source": v.source.value, "source_ref": v.source_ref, "channel": v.channel,
-            "title": v.title, "text": v.text, "stance": v.stance.value, "raw_stance": v.raw_stance,
+            "title": mask_numbers_in_text(v.title) if v.title else v.title, "text": mask_numbers_in_text(v.text),
+            "stance": v.stance.value, "raw_stance": v.raw_stance,
             "group": v.group, "household": v.household, "author": _masked(v.author), "weight": v.weight,
             "occurred_at": _iso(v.occurred_at), "is_flagged": v.is_flagged, "escalation_score": v.escalation_score,
             "escalation_terms": list(v.escalation_terms or []), "point_id": v.point_id,

@@ -1,7 +1,8 @@
 """Export of the (filtered) voice pool as CSV or XLSX, as a tracked job.
 
-Names are masked (张** style) whatever the source; texts are exported as written, with
-spreadsheet formula injection neutralised.
+Names are masked (张** style) whatever the source; phone and ID numbers residents typed into a
+text are masked as on the staff pages (crypto.mask_numbers_in_text); formula injection is
+neutralised.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from consult.analysis.models import SOURCE_LABELS, VOICE_STANCE_LABELS, RiskPoin
 from consult.analysis.pool import PoolFilter, _conditions
 from consult.analysis.voices import sync_voices
 from consult.audit.services import record
-from consult.crypto import mask_name
+from consult.crypto import mask_name, mask_numbers_in_text
 from consult.extensions import db
 from consult.jobs import finish_job, report_progress, start_job
 from consult.permissions import require
@@ -58,7 +59,7 @@ def export_rows(matter_id: int, f: PoolFilter):
         for v in chunk:
             yield [v.id, str(SOURCE_LABELS[v.source]), v.channel, format_local(v.occurred_at),
                    str(VOICE_STANCE_LABELS[v.stance]), v.raw_stance, v.group, v.household, _masked(v.author),
-                   v.recorder, v.title or "", v.text, v.weight, "、".join(v.escalation_terms or []),
+                   v.recorder, mask_numbers_in_text(v.title), mask_numbers_in_text(v.text), v.weight, "、".join(v.escalation_terms or []),
                    titles.get(v.point_id, "") if v.point_id else "", "是" if v.is_reviewed else "",
                    v.exclude_reason or ""]
         after = chunk[-1].id

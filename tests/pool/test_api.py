@@ -75,7 +75,7 @@ def _register(w):
 def test_api_endpoints_serve_the_pool_points_and_register(client):
     w = factories.world()
     point, item = _register(w)
-    voice(w["matter"], "我们联名上访", author="王建国")
+    voice(w["matter"], "我们联名上访，电话13912345678", author="王建国")
     raw = _create(client, w["assessor"])
     mid = w["matter"].id
     listing = _get(client, "/api/v1/matters", raw).get_json()
@@ -83,7 +83,7 @@ def test_api_endpoints_serve_the_pool_points_and_register(client):
     body = _get(client, f"/api/v1/matters/{mid}/voices?per_page=1&flagged=1", raw).get_json()
     assert (body["total"], body["pages"], body["per_page"], body["filters"]) == (1, 1, 1, {"flagged": "1"})
     [v] = body["items"]
-    assert (v["text"], v["author"], v["is_flagged"], v["escalation_terms"]) == ("我们联名上访", "王**", True, ["联名", "上访"])
+    assert (v["text"], v["author"], v["is_flagged"], v["escalation_terms"]) == ("我们联名上访，电话139****5678", "王**", True, ["联名", "上访"])
     body = _get(client, f"/api/v1/matters/{mid}/voices?page=2&per_page=1", raw).get_json()
     assert body["page"] == 2 and body["total"] == 2 and len(body["items"]) == 1
     points = _get(client, f"/api/v1/matters/{mid}/risk-points", raw).get_json()["items"]

@@ -27,16 +27,19 @@ def test_csv_export_of_filtered_pool(client):
     w = factories.world()
     m = w["matter"]
     voice(m, "=HYPERLINK(\"http://x\")垃圾车太吵", author="王建国")
-    voice(m, "我们联名反对", source=VoiceSource.LETTER, channel="信访")
+    voice(m, "我们联名反对，电话13912345678", source=VoiceSource.LETTER, channel="信访")
+    voice(m, "回电 139 1234 5678 身份证110101199001011234", title="致电13900001111")
     factories.comment(w["notice"], "臭味", stance=Stance.OPPOSE, author_name="李四")
     login(client, w["assessor"])
     resp = client.post(f"/staff/matters/{m.id}/voices/export?source=visit", data={"format": "csv"})
     job, data = _job_file(client, resp)
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][:5] == ["编号", "来源", "渠道", "时间", "态度"]
-    assert len(rows) == 2 and rows[1][1] == "入户走访" and rows[1][8] == "王**"
+    assert len(rows) == 3 and rows[1][1] == "入户走访" and rows[1][8] == "王**"
     assert rows[1][11].startswith("'=HYPERLINK")  # no formula reaches the spreadsheet
-    assert job.total == 1 and "已筛选" in job.label
+    # numbers a resident typed are masked as on the staff pages
+    assert (rows[2][10], rows[2][11]) == ("致电139****1111", "回电 139****5678 身份证110101********1234")
+    assert job.total == 2 and "已筛选" in job.label
     entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "voice.export"))
     assert entry.after == {"format": "csv", "filter": {"source": "visit"}}
 
