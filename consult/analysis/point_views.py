@@ -11,9 +11,10 @@ from consult.analysis.matching import rule_text
 from consult.analysis.models import SOURCE_LABELS, RiskPoint, Voice
 from consult.extensions import db
 from consult.jobs import commit
+from consult.matters.access import matter_for as _matter
 from consult.matters.models import Matter
 from consult.models import utcnow
-from consult.permissions import can, require
+from consult.permissions import can
 
 bp = Blueprint("analysis_points", __name__, url_prefix="/staff/matters/<int:matter_id>/points")
 
@@ -22,12 +23,6 @@ bp = Blueprint("analysis_points", __name__, url_prefix="/staff/matters/<int:matt
 @login_required
 def _staff_only():
     return None
-
-
-def _matter(matter_id: int, action: str = "matter.view") -> Matter:
-    matter = db.get_or_404(Matter, matter_id)
-    require(current_user, action, matter)
-    return matter
 
 
 def _point(matter: Matter, point_id: int) -> RiskPoint:

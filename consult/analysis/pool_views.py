@@ -14,9 +14,10 @@ from consult.analysis.stance import MAPPING_TABLE
 from consult.analysis.freshness import ensure_synced
 from consult.extensions import db
 from consult.jobs import commit
+from consult.matters.access import matter_for as _matter
 from consult.matters.models import Matter
 from consult.models import utcnow
-from consult.permissions import can, require
+from consult.permissions import can
 from consult.timeutil import local_to_utc, to_local
 
 bp = Blueprint("pool", __name__, url_prefix="/staff/matters/<int:matter_id>/voices")
@@ -41,12 +42,6 @@ def pool_panel(matter) -> dict | None:
 @bp.app_template_global()
 def can_analyse_matter(matter) -> bool:
     return can(current_user, "matter.analyse", matter)
-
-
-def _matter(matter_id: int, action: str) -> Matter:
-    matter = db.get_or_404(Matter, matter_id)
-    require(current_user, action, matter)
-    return matter
 
 
 def _synced(matter_id: int, action: str = "matter.view") -> Matter:

@@ -15,10 +15,11 @@ from consult.analysis.models import AnalysisRun, RiskPoint
 from consult.auth.models import User
 from consult.extensions import db
 from consult.jobs import commit
+from consult.matters.access import matter_for as _matter
 from consult.jobs.models import JobRun
 from consult.matters.models import Matter
 from consult.models import utcnow
-from consult.permissions import can, require
+from consult.permissions import can
 
 bp = Blueprint("analysis", __name__, url_prefix="/staff/matters/<int:matter_id>/analysis")
 
@@ -27,12 +28,6 @@ bp = Blueprint("analysis", __name__, url_prefix="/staff/matters/<int:matter_id>/
 @login_required
 def _staff_only():
     return None
-
-
-def _matter(matter_id: int, action: str = "matter.view") -> Matter:
-    matter = db.get_or_404(Matter, matter_id)
-    require(current_user, action, matter)
-    return matter
 
 
 def _run(matter: Matter, run_id: int) -> AnalysisRun:

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from consult.extensions import db
 from consult.jobs import commit
+from consult.matters.access import matter_for as _matter
 from consult.matters.models import Matter
 from consult.models import utcnow
 from consult.permissions import can, require
@@ -31,12 +32,6 @@ def _globals(state) -> None:
 @login_required
 def _staff_only():
     return None
-
-
-def _matter(matter_id: int, action: str = "matter.view") -> Matter:
-    matter = db.get_or_404(Matter, matter_id)
-    require(current_user, action, matter)
-    return matter
 
 
 def _page(matter, level_form=None, reassess_form=None, version_form=None, status=200):
