@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 ACTION_GROUPS = {
     "matter": _l("事项"), "notice": _l("公示"), "attachment": _l("公示"), "comment": _l("意见"),
-    "survey": _l("问卷"), "hearing": _l("听证会"), "user": _l("账号"), "organisation": _l("单位"),
+    "survey": _l("问卷"), "hearing": _l("听证会"), "risk_item": _l("风险清单"), "risk_measure": _l("化解措施"), "user": _l("账号"), "organisation": _l("单位"),
 }
 ACTIONS = {
     "matter.create": _l("新建事项"), "matter.update": _l("修改事项"), "matter.status": _l("变更事项状态"),
@@ -41,6 +41,12 @@ ACTIONS = {
     "hearing.check_in": _l("签到"), "hearing.remind": _l("发送会前提醒"), "hearing.minutes": _l("修改会议记录"),
     "hearing.summary": _l("发布会议纪要摘要"), "hearing.point.add": _l("记录发言要点"),
     "hearing.point.delete": _l("删除发言要点"),
+    "risk_item.promote": _l("列入风险清单"), "risk_item.update": _l("修改风险项"), "risk_item.grade": _l("评定风险等级"),
+    "risk_item.residual": _l("评定残余风险"), "risk_item.link": _l("风险项关联风险点"),
+    "risk_item.unlink": _l("风险项取消关联风险点"), "risk_item.remove": _l("移出风险清单"),
+    "risk_measure.add": _l("添加化解措施"), "risk_measure.update": _l("修改化解措施"),
+    "risk_measure.delete": _l("删除化解措施"), "risk_point.confirm": _l("确认风险点"),
+    "risk_point.publish_response": _l("发布公开答复"), "risk_point.withdraw_response": _l("撤回公开答复"),
     "user.create": _l("新建账号"), "user.update": _l("修改账号"), "organisation.create": _l("新建单位"),
     "organisation.update": _l("修改单位"),
 }

@@ -67,6 +67,17 @@ class PromoteForm(FlaskForm):
             raise ValidationError(_l("所选风险点已列入清单、已排除或不属于本事项，请刷新页面后重选。"))
 
 
+class LinkPointsForm(PromoteForm):
+    """More points for an existing item: the promote form's point list without a title."""
+
+    title = None
+
+
+class RemoveItemForm(FlaskForm):
+    reason = TextAreaField(_l("移出清单的理由"), validators=[NotBlank(_l("请说明移出清单的理由。")), MaxChars(500),
+                                                       SafeText()])
+
+
 class ItemForm(FlaskForm):
     title = StringField(_l("风险项名称"), validators=[NotBlank(_l("请填写风险项名称。")), MaxChars(200), SafeText()])
     description = TextAreaField(_l("风险描述"), validators=[Optional(), MaxChars(10000), SafeText()])

@@ -170,3 +170,52 @@ def set_residual(item: RiskItem, *, actor, likelihood: int, severity: int, reaso
                note=f"{likelihood}×{severity}={likelihood * severity}")
     return item
 
+
+
+def link_points(item: RiskItem, points: list[RiskPoint], *, actor, now: datetime) -> RiskItem:
+    """Add more curated points to an existing item (their texts become its evidence)."""
+    require(actor, "matter.analyse", item)
+    _check_points(item.matter, points)
+    before = sorted(p.id for p in item.points)
+    item.points = [*item.points, *points]
+    for p in points:
+        if p.state == PointState.CANDIDATE:
+            p.state = PointState.CONFIRMED
+            record(actor=actor, action="risk_point.confirm", obj=p, matter_id=item.matter_id,
+                   before={"state": "candidate"}, after={"state": "confirmed"}, note="列入风险清单")
+    record(actor=actor, action="risk_item.link", obj=item, matter_id=item.matter_id, before={"point_ids": before},
+           after={"point_ids": sorted(p.id for p in item.points)})
+    return item
+
+
+def unlink_point(item: RiskItem, point: RiskPoint, *, actor, now: datetime) -> RiskItem:
+    """Take one point out of an item; the point stays confirmed and can be promoted again."""
+    require(actor, "matter.analyse", item)
+    if point not in item.points:
+        raise RegisterError(_("该风险点不在此风险项中。"))
+    if len(item.points) == 1:
+        raise RegisterError(_("风险项至少要关联一个风险点；如不再需要，请将整个风险项移出清单。"))
+    before = sorted(p.id for p in item.points)
+    item.points = [p for p in item.points if p.id != point.id]
+    record(actor=actor, action="risk_item.unlink", obj=item, matter_id=item.matter_id, before={"point_ids": before},
+           after={"point_ids": sorted(p.id for p in item.points)}, note=point.title)
+    return item
+
+
+def remove_item(item: RiskItem, *, actor, reason: str, now: datetime) -> int:
+    """Take an item out of the register with a reason; its measures go with it, its points become
+    promotable again. Report versions already made keep their own copy. Returns the matter id."""
+    require(actor, "matter.analyse", item)
+    reason = (reason or "").strip()
+    if not reason:
+        raise RegisterError(_("请说明移出清单的理由。"), "reason")
+    before = {**snapshot(item, ITEM_FIELDS + GRADE_FIELDS + RESIDUAL_FIELDS), "number": item.number,
+              "point_ids": sorted(p.id for p in item.points),
+              "measures": [{"text": m.text, "responsible_unit": m.responsible_unit,
+                            "deadline": m.deadline.isoformat() if m.deadline else None, "status": m.status.value}
+                           for m in item.measures]}
+    matter_id = item.matter_id
+    record(actor=actor, action="risk_item.remove", obj=item, matter_id=matter_id, before=before, after=None,
+           note=reason)
+    db.session.delete(item)
+    return matter_id

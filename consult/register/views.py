@@ -12,7 +12,8 @@ from consult.matters.models import Matter
 from consult.models import utcnow
 from consult.permissions import can, require
 from consult.register import heatmap, items, matrix, measures
-from consult.register.forms import ConfirmForm, GradeForm, ItemForm, MeasureForm, PromoteForm, ResidualForm
+from consult.register.forms import (ConfirmForm, GradeForm, ItemForm, LinkPointsForm, MeasureForm, PromoteForm,
+                                    RemoveItemForm, ResidualForm)
 from consult.register.models import RISK_LEVEL_LABELS, Measure, RiskItem
 
 bp = Blueprint("register", __name__, url_prefix="/staff")
@@ -79,7 +80,7 @@ def _item_forms(item: RiskItem) -> dict:
     grade = GradeForm(formdata=None, likelihood=str(item.likelihood or ""), severity=str(item.severity or ""))
     residual = ResidualForm(formdata=None, residual_likelihood=str(item.residual_likelihood or ""),
                             residual_severity=str(item.residual_severity or ""), reason=item.residual_reason or "")
-    return {"edit_form": edit, "grade_form": grade, "residual_form": residual,
+    return {"edit_form": edit, "grade_form": grade, "residual_form": residual, "remove_form": RemoveItemForm(formdata=None),
             "measure_form": MeasureForm(formdata=None),
             "measure_forms": {m.id: _measure_form(m) for m in item.measures}}
 
@@ -88,6 +89,12 @@ def _measure_form(m: Measure) -> MeasureForm:
     form = MeasureForm(formdata=None, obj=m, prefix=f"m{m.id}")
     form.deadline.data = m.deadline.isoformat() if m.deadline else ""
     form.status.data = m.status.value
+    return form
+
+
+def _link_form(item: RiskItem, form: LinkPointsForm | None = None) -> LinkPointsForm:
+    form = form or LinkPointsForm(formdata=None)
+    form.points.choices = [(str(p.id), p.title) for p in items.promotable_points(item.matter_id)]
     return form
 
 
@@ -105,6 +112,7 @@ def _item_page(item: RiskItem, code=200, **forms):
         ctx["measure_forms"][edited[0]] = edited[1]
     ctx.update(forms)
     _choices(ctx["edit_form"])
+    ctx["link_form"] = _link_form(item, ctx.get("link_form"))
     return render_template(
         "register/item.html", item=item, matter=item.matter, page=page, per_page=EVIDENCE_PER_PAGE,
         evidence=items.evidence(item, page=page, per_page=EVIDENCE_PER_PAGE), total=items.evidence_count(item),
@@ -210,3 +218,48 @@ def measure_delete(measure_id: int):
         abort(400)
     item = measures.delete_measure(measure, actor=current_user, now=utcnow())
     return _done(item, _("化解措施已删除。"), "measures")
+
+
+@bp.route("/register/items/<int:item_id>/points", methods=["POST"])
+def item_link(item_id: int):
+    item = _item(item_id, "matter.analyse")
+    form = _link_form(item, LinkPointsForm())
+    if not form.validate_on_submit():
+        return _item_page(item, 422, link_form=form)
+    points = [db.session.get(RiskPoint, int(v)) for v in form.points.data]
+    try:
+        items.link_points(item, points, actor=current_user, now=utcnow())
+    except items.RegisterError as exc:
+        return _refused(item, form, exc, "link_form")
+    return _done(item, _("已关联 %(n)s 个风险点。", n=len(points)), "points")
+
+
+@bp.route("/register/items/<int:item_id>/points/<int:point_id>/unlink", methods=["POST"])
+def item_unlink(item_id: int, point_id: int):
+    item = _item(item_id, "matter.analyse")
+    point = db.get_or_404(RiskPoint, point_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        items.unlink_point(item, point, actor=current_user, now=utcnow())
+    except items.RegisterError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _item_page(item, 422)
+    return _done(item, _("已取消关联风险点“%(t)s”。", t=point.title), "points")
+
+
+@bp.route("/register/items/<int:item_id>/remove", methods=["POST"])
+def item_remove(item_id: int):
+    item = _item(item_id, "matter.analyse")
+    form = RemoveItemForm()
+    if not form.validate_on_submit():
+        return _item_page(item, 422, remove_form=form)
+    number = item.number
+    try:
+        matter_id = items.remove_item(item, actor=current_user, reason=form.reason.data, now=utcnow())
+    except items.RegisterError as exc:
+        return _refused(item, form, exc, "remove_form")
+    commit()
+    flash(_("第 %(n)s 项已移出风险清单，其风险点可重新列入。", n=number), "success")
+    return redirect(url_for("register.register_page", matter_id=matter_id))

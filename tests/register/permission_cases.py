@@ -42,6 +42,17 @@ def _published(w):
     return f"/staff/risk-points/{p.id}/response/withdraw"
 
 
+def _link_url(w):
+    w["free"] = rf.point(w["matter"], "新风险点", n_voices=1)
+    return f"/staff/register/items/{_item(w).id}/points"
+
+
+def _unlink_url(w):
+    a, b = rf.point(w["matter"], "甲", n_voices=1), rf.point(w["matter"], "乙", n_voices=1)
+    it = rf.item(w, a, b)
+    return f"/staff/register/items/{it.id}/points/{a.id}/unlink"
+
+
 def _measure_values(prefix=""):
     return {f"{prefix}text": "增加洒水频次", f"{prefix}responsible_unit": "环卫所", f"{prefix}deadline": "2027-01-31",
             f"{prefix}status": "in_progress"}
@@ -65,4 +76,8 @@ CASES = [
     Case("responses.response_publish", lambda w: f"/staff/risk-points/{_point(w).id}/response", ANALYSTS,
          data=lambda w: {f"p{w['point'].id}-text": "将调整收运时间，避开上学时段"}, status=302),
     Case("responses.response_withdraw", _published, ANALYSTS, status=302),
+    Case("register.item_link", _link_url, ANALYSTS, data=lambda w: {"points": [str(w["free"].id)]}, status=302),
+    Case("register.item_unlink", _unlink_url, ANALYSTS, status=302),
+    Case("register.item_remove", lambda w: f"/staff/register/items/{_item(w).id}/remove", ANALYSTS,
+         data=lambda w: {"reason": "与其他风险项重复"}, status=302),
 ]
