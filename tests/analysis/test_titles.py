@@ -125,3 +125,12 @@ def test_problem_after_the_topic_loses_its_fragment_but_keeps_its_question_word(
     assert make_title(kws, None, "景区里的餐饮价格高得离谱，希望管管。", topic="景区") == "景区：餐饮价格高得离谱"
     kws = [("臭气", 3.0), ("公示", 2.0), ("一句", 1.5)]
     assert make_title(kws, None, "说句实话，臭气怎么处理公示里就一句话。", topic="臭气") == "臭气：怎么处理公示里就一句话"
+
+
+def test_a_name_starting_with_a_particle_character_keeps_it():
+    """和平路 is a road, not 和 + 平路: only a stand-alone function word is dropped at the start."""
+    kws = [("小学", 3.0), ("站址", 2.0), ("上学", 1.5)]
+    title = make_title(kws, None, "和平路小学离站址才一百五十米，孩子每天上学都要从门口过。", topic="小学")
+    assert "和平路小学" in title and not title.startswith("平路"), title
+    assert describe._clean("和小区太近") == "小区太近" and describe._clean("在和平路建站") == "和平路建站"
+    assert describe._clean("对面就是小学") == "对面就是小学" and describe._clean("，要求公开") == "公开"

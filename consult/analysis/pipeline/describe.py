@@ -60,8 +60,10 @@ def _escalation_clause(text: str, escalation: Sequence[str], place: str | None) 
 
 TITLE_MAX = 24
 ESCALATION_TITLE_SCORE = 0.3  # a point whose escalation score reaches this says so in its title
-_LEADING_JUNK = re.compile(r"^(?:[0-9０-９.,:;%\-+/、，。：；！？\s的了在是也都就还又和说把被给让向对从到及与]|"
-                           r"强烈要求|坚决要求|要求|希望|恳请|请求|请|建议|麻烦)+")
+_LEADING_JUNK = re.compile(r"^(?:[0-9０-９.,:;%\-+/、，。：；！？\s]|强烈要求|坚决要求|要求|希望|恳请|请求|请|建议|麻烦)+")
+# one-character function words dropped at a title's start only when jieba reads them as a word of
+# their own: 和小区太近 -> 小区太近, but 和平路小学, 对面, 到期 and 说明 keep their first character
+_LEADING_PARTICLE_WORDS = frozenset("的了在是也都就还又和说把被给让向对从到及与")
 
 
 def make_title(
@@ -150,7 +152,14 @@ def pick_topic(candidates: Sequence[tuple[str, float]]) -> tuple[str | None, flo
 
 
 def _clean(text: str) -> str:
-    return _LEADING_JUNK.sub("", text)
+    for _ in range(8):
+        before = text
+        text = _LEADING_JUNK.sub("", text)
+        if text and text[0] in _LEADING_PARTICLE_WORDS and titlewords.tags(text)[0][0] == text[0]:
+            text = text[1:]
+        if text == before:
+            break
+    return text
 
 
 def _fit(head: str, problem: str, protect: Sequence[str]) -> str:

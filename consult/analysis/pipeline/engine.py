@@ -13,7 +13,7 @@ from . import describe, fitstate, keywords as kw, points as pts, resources, toke
 from .units import cold_units, warm_units
 from .model import AnalysisResult, Document, DuplicateGroup, Escalation, Params, RiskPoint
 
-PIPELINE_VERSION = "0.3.0"
+PIPELINE_VERSION = "0.3.1"
 EXCERPT_CHARS = 160
 
 Progress = Callable[[str, int, int], None]
