@@ -134,3 +134,10 @@ def test_a_name_starting_with_a_particle_character_keeps_it():
     assert "和平路小学" in title and not title.startswith("平路"), title
     assert describe._clean("和小区太近") == "小区太近" and describe._clean("在和平路建站") == "和平路建站"
     assert describe._clean("对面就是小学") == "对面就是小学" and describe._clean("，要求公开") == "公开"
+
+
+def test_a_clause_that_adds_to_the_previous_one_loses_its_link_word():
+    from consult.analysis.pipeline import titlewords
+
+    assert titlewords.strip_fragment("再加上垃圾车太危险") == "垃圾车太危险"
+    assert titlewords.strip_fragment("还有垃圾车一路撒漏") == "垃圾车一路撒漏"

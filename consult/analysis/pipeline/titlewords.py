@@ -32,9 +32,11 @@ PEOPLE = frozenset(
 NOT_TOPICS = PEOPLE | frozenset(
     "问题 情况 事情 东西 地方 时候 方面 意见 建议 说法 部门 政府 有关部门 相关部门 好多 一句 事 "
     "上学 放学 上班 下班 早晚 平时 现在 以后 之前 当初 当时 定期 笼统 好事 小时 分钟 星期 礼拜 月份 年底 月底".split())
-# leading words that only frame a request (the request itself is the problem), and adverbs jieba tags
+# leading words that only frame a request (the request itself is the problem) or add to what came
+# before (加上, 还有), and adverbs jieba tags
 # as adjectives (正好 赶上…)
-FRAME_WORDS = ("说句实话", "反映", "投诉", "关于", "正好", "刚好", "恰好", "本来", "强烈要求", "强烈建议", "坚决要求", "恳请", "请求", "希望", "建议", "要求", "麻烦", "请问", "请",
+FRAME_WORDS = ("说句实话", "反映", "投诉", "关于", "正好", "刚好", "恰好", "本来", "再加上", "加上", "还有就是", "还有",
+               "强烈要求", "强烈建议", "坚决要求", "恳请", "请求", "希望", "建议", "要求", "麻烦", "请问", "请",
                "本人", "我们", "我")
 # roads and estates are places, never a topic after a place (枫林苑枫林路)
 _PLACE_ENDS = ("路", "街", "巷", "苑", "小区", "社区", "花园", "新村", "家园", "大道", "广场", "市区", "城区", "片区", "郊区",
