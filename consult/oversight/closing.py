@@ -44,7 +44,7 @@ def close_month(month: Month, *, actor, now: datetime, reason: str) -> MonthSnap
     report = stats.report(None, month, now=now)
     figures = {part: {name: g.as_dict() for name, g in groups.items()} for part, groups in report.items()}
     rows = stability.compute(None, month, now=now)
-    stability.record(month, now=now, actor=actor)
+    stability.record(month, now=now, actor=actor, rows=rows)
     snap = MonthSnapshot(month=str(month), version=(latest or 0) + 1, figures=figures, index_rows=rows,
                          formula_version=str(stability.formula().get("version", "")), reason=reason,
                          created_by_id=actor.id, created_at=now)

@@ -166,9 +166,10 @@ def trend(actor, month: Month, months: int = 6, *, now: Optional[datetime] = Non
     return list(reversed(series))
 
 
-def record(month: Month, *, now: datetime, actor=None) -> list[IndexFigure]:
+def record(month: Month, *, now: datetime, actor=None, rows: Optional[list] = None) -> list[IndexFigure]:
     """Store every district's figure for the month under the current formula (all organisations).
-    actor None: the system (CLI, cron); a person must be allowed to close months."""
+    actor None: the system (CLI, cron); a person must be allowed to close months. rows: compute(None,
+    month) already at hand under the same formula."""
     if actor is not None:
         from consult.permissions import require
 
@@ -178,7 +179,7 @@ def record(month: Month, *, now: datetime, actor=None) -> list[IndexFigure]:
     existing = {x.district: x for x in db.session.scalars(select(IndexFigure).where(
         IndexFigure.month == str(month), IndexFigure.formula_hash == digest))}
     out = []
-    for row in compute(None, month, now=now):
+    for row in rows if rows is not None else compute(None, month, now=now):
         fig = existing.get(row["district"])
         if fig is None:
             fig = IndexFigure(month=str(month), district=row["district"], formula_hash=digest)

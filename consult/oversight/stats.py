@@ -91,6 +91,7 @@ class Group:
     voices: int = 0
     flagged: int = 0
     warnings: WarningCounts = field(default_factory=WarningCounts)
+    legacy: bool = False  # read from a frozen month older than the third-party and participation figures
 
     @property
     def coverage(self) -> Optional[float]:
@@ -102,7 +103,7 @@ class Group:
 
     @property
     def third_party_share(self) -> Optional[float]:
-        return _share(self.third_party, self.assessed)
+        return None if self.legacy else _share(self.third_party, self.assessed)
 
     @property
     def attendance(self) -> Optional[float]:
@@ -145,7 +146,8 @@ class Group:
         return cls(name=d["name"], kinds=Counter(d.get("kinds", {})), levels=Counter(d.get("levels", {})),
                    outcomes=Counter(d.get("outcomes", {})), awareness_rates=list(d.get("awareness_rates", [])),
                    support_rates=list(d.get("support_rates", [])),
-                   warnings=WarningCounts.from_dict(d.get("warnings")), **{k: int(d.get(k, 0) or 0) for k in ints})
+                   warnings=WarningCounts.from_dict(d.get("warnings")), legacy="residents" not in d,
+                   **{k: int(d.get(k, 0) or 0) for k in ints})
 
 
 def _scoped(stmt, ids):
