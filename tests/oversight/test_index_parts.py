@@ -163,3 +163,14 @@ def test_bad_district_argument(app, client, value, status, message):
     assert resp.status_code == status and message in page and "<script>x" not in page
     if status == 422:
         assert 'value="2026-03"' in page  # the month typed is kept
+
+
+def test_formula_from_the_environment():
+    from consult.config import ConfigError, load
+
+    cfg = load({"CONSULT_OVERSIGHT_INDEX": json.dumps(ONLY_COVERAGE), "CONSULT_OVERSIGHT_TARGETS": '{"policy_share": 0.4}'})
+    assert cfg["OVERSIGHT_INDEX"] == ONLY_COVERAGE and cfg["OVERSIGHT_TARGETS"] == {"policy_share": 0.4}
+    with pytest.raises(ConfigError, match="CONSULT_OVERSIGHT_INDEX must be a JSON object"):
+        load({"CONSULT_OVERSIGHT_INDEX": "[1]"})
+    with pytest.raises(ConfigError, match="not valid JSON"):
+        load({"CONSULT_OVERSIGHT_INDEX": "{"})
