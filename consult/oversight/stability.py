@@ -35,12 +35,12 @@ from sqlalchemy import func, select
 
 from consult.extensions import db
 from consult.matters.models import Matter
-from consult.oversight import stats
+from consult.oversight import stats, warning_stats
 from consult.oversight.ledger import scope_ids
 from consult.oversight.models import IndexFigure
 from consult.oversight.months import Month
 from consult.register.models import Measure, RiskItem
-from consult.timeutil import local_to_utc
+from consult.timeutil import local_to_utc, local_tz
 
 _DEFAULT = Path(__file__).with_name("index_formula.json")
 
@@ -62,12 +62,13 @@ def formula_hash(f: Optional[dict] = None) -> str:
 
 
 def measure_rows(end: date, ids) -> list[tuple[str, date, bool]]:
-    """(district, deadline, done by the deadline's local day end) for measures due before `end`."""
+    """(district, deadline, done by the end of the deadline's local day) for measures due before `end`."""
     stmt = select(Matter.area, Measure.deadline, Measure.done_at).join(RiskItem, RiskItem.matter_id == Matter.id) \
         .join(Measure, Measure.item_id == RiskItem.id).where(Measure.deadline.is_not(None), Measure.deadline < end)
     if ids is not None:
         stmt = stmt.where(Matter.organisation_id.in_(ids or [-1]))
-    return [(area or "（未填写区县）", deadline, done_at is not None and done_at < local_to_utc(_day_end(deadline)))
+    tz = local_tz()
+    return [(area or "（未填写区县）", deadline, done_at is not None and done_at.astimezone(tz).date() <= deadline)
             for area, deadline, done_at in db.session.execute(stmt)]
 
 
@@ -115,14 +116,15 @@ def matter_counts(end: date, ids) -> dict[str, int]:
     return out
 
 
-def compute(actor, month: Month, measures_due: Optional[list] = None, *, now: Optional[datetime] = None
-            ) -> list[dict[str, Any]]:
+def compute(actor, month: Month, measures_due: Optional[list] = None, *, now: Optional[datetime] = None,
+            warning_rows: Optional[list] = None) -> list[dict[str, Any]]:
     """One object per district in scope, ranked by index (highest first, None last). measures_due:
-    measure_rows() loaded for this month or a later one (the trend loads them once)."""
+    measure_rows() loaded for this month or a later one; warning_rows: warning_stats.load() for a period
+    containing the month (the trend loads both once)."""
     f = formula()
     digest = formula_hash(f)
     ids = scope_ids(actor)
-    groups = stats.report(actor, month, now=now)["districts"]
+    groups = stats.report(actor, month, now=now, index_only=True, warning_rows=warning_rows)["districts"]
     if measures_due is None:
         measures_due = measure_rows(month.next().first_day, ids)
     measures = _measures_on_time(month, measures_due)
@@ -158,10 +160,15 @@ def _row(district: str, month: Month, f: dict, digest: str, shares: dict[str, Op
 def trend(actor, month: Month, months: int = 6, *, now: Optional[datetime] = None
           ) -> list[tuple[str, list[dict[str, Any]]]]:
     """[(month, compute() rows)] for the months up to and including month, oldest first."""
-    due = measure_rows(month.next().first_day, scope_ids(actor))
+    ids = scope_ids(actor)
+    due = measure_rows(month.next().first_day, ids)
+    first = month
+    for _ in range(months - 1):
+        first = first.previous()
+    warnings = warning_stats.load(ids, first.first_day, month.next().first_day - timedelta(days=1))
     series, m = [], month
     for _ in range(months):
-        series.append((str(m), compute(actor, m, due, now=now)))
+        series.append((str(m), compute(actor, m, due, now=now, warning_rows=warnings)))
         m = m.previous()
     return list(reversed(series))
 

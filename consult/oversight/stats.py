@@ -159,30 +159,41 @@ def _in(column, month: Month):
     return and_(column >= start, column < end)
 
 
-def report(actor, month: Month, *, now: Optional[datetime] = None) -> dict[str, dict[str, Group]]:
+def report(actor, month: Month, *, now: Optional[datetime] = None, index_only: bool = False,
+           warning_rows: Optional[list] = None) -> dict[str, dict[str, Group]]:
     """{"districts": {area: Group}, "bodies": {organisation name: Group}, "total": {"全部": Group}}.
-    A name appears when it has any figure in the month."""
+    A name appears when it has any figure in the month. index_only: only the figures the stability
+    index reads (no comments, responses, registrations, hearings, 知晓率). warning_rows:
+    warning_stats.load() for a period containing the month (the trend loads them once)."""
     now = now or utcnow()
     ids = scope_ids(actor)
     names = dict(db.session.execute(select(Organisation.id, Organisation.name)).all())
     out: dict[str, dict[str, Group]] = {"districts": {}, "bodies": {}, "total": {}}
 
+    cache: dict[tuple, list[Group]] = {}
+
     def groups(area, org_id):
-        keys = (("districts", area or NO_AREA), ("bodies", names.get(org_id, "?")), ("total", "全部"))
-        return [out[part].setdefault(key, Group(key)) for part, key in keys]
+        found = cache.get((area, org_id))
+        if found is None:
+            keys = (("districts", area or NO_AREA), ("bodies", names.get(org_id, "?")), ("total", "全部"))
+            found = cache[(area, org_id)] = [out[part].get(key) or out[part].setdefault(key, Group(key))
+                                             for part, key in keys]
+        return found
 
     _assessed(month, ids, groups)
     _decisions(month, ids, groups)
-    _participation(month, ids, groups)
-    _hearings(month, ids, groups, now)
-    for area, org_id, _sid, aware, support in survey_rates(ids, *month.utc_bounds):
+    if not index_only:
+        _participation(month, ids, groups)
+        _hearings(month, ids, groups, now)
+    rates = ("support",) if index_only else ("aware", "support")
+    for area, org_id, _sid, aware, support in survey_rates(ids, *month.utc_bounds, which=rates):
         for g in groups(area, org_id):
             if aware is not None:
                 g.awareness_rates.append(aware)
             if support is not None:
                 g.support_rates.append(support)
     _voices(month, ids, groups)
-    _warnings(month, ids, groups, to_local(now).date())
+    _warnings(month, ids, groups, to_local(now).date(), warning_rows)
     return out
 
 
@@ -269,13 +280,16 @@ def _hearings(month: Month, ids, groups, now: datetime) -> None:
             g.attended += n if is_checked else 0
 
 
-def survey_rates(ids, start: datetime, end: datetime, *, area: Optional[str] = None
+def survey_rates(ids, start: datetime, end: datetime, *, area: Optional[str] = None,
+                 which: tuple[str, ...] = ("aware", "support")
                  ) -> Iterator[tuple[str, int, int, Optional[float], Optional[float]]]:
     """(district, organisation id, survey id, 知晓率, 支持率) per questionnaire with answers to its
     awareness or support question among its non-duplicate responses submitted in [start, end);
     a rate is None when the survey has no such definition or no answer to it in the period."""
     counts: dict[int, dict[str, Counter]] = {}
     for column, name in ((Response.aware_option_id, "aware"), (Response.support_option_id, "support")):
+        if name not in which:
+            continue
         stmt = _scoped(select(Response.survey_id, column, func.count()).join(Survey, Survey.id == Response.survey_id)
                        .join(Matter, Matter.id == Survey.matter_id)
                        .where(Response.submitted_at >= start, Response.submitted_at < end,
@@ -293,8 +307,8 @@ def survey_rates(ids, start: datetime, end: datetime, *, area: Optional[str] = N
                                  .where(Survey.id.in_(sorted(counts))).order_by(Survey.id))
     for sid, s_area, org_id, aware_q, aware_ids, support_q, support_ids in surveys:
         c = counts[sid]
-        yield (s_area or NO_AREA, org_id, sid, _rate(c["aware"], aware_ids) if aware_q else None,
-               _rate(c["support"], support_ids) if support_q else None)
+        yield (s_area or NO_AREA, org_id, sid, _rate(c["aware"], aware_ids) if aware_q and "aware" in which else None,
+               _rate(c["support"], support_ids) if support_q and "support" in which else None)
 
 
 def _rate(chosen: Counter, counted_ids) -> Optional[float]:
@@ -313,14 +327,12 @@ def _voices(month: Month, ids, groups) -> None:
             g.flagged += n if is_flagged else 0
 
 
-def _warnings(month: Month, ids, groups, today) -> None:
+def _warnings(month: Month, ids, groups, today, rows: Optional[list]) -> None:
     start, end = month.first_day, month.next().first_day - timedelta(days=1)
-    by_pair: dict[tuple[str, int], list] = {}
-    for row in warning_stats.load(ids, start, end):
-        by_pair.setdefault((row.area, row.organisation_id), []).append(row)
-    for (area, org_id), rows in by_pair.items():
-        c = warning_stats.count(rows, start, end, today)
-        if not any(c.as_dict()[k] for k in ("raised", "closed", "open_at_end", "settled")):
+    rows = warning_stats.load(ids, start, end) if rows is None else rows
+    for (area, org_id), c in warning_stats.tally(rows, lambda r: (r.area, r.organisation_id), start, end,
+                                                 today).items():
+        if not (c.raised or c.closed or c.open_at_end or c.settled):
             continue  # a warning of long ago, closed: nothing this month
         for g in groups(area, org_id):
             g.warnings.add(c)

@@ -18,7 +18,8 @@ For a period [start, end] (local dates, both included) and a day `today`; as_of 
   风险预警化解率 (rate) = settled_on_time ÷ settled; None when nothing settled in the period.
 
 The rows are few (warnings, not responses): one query loads those that touch the period and the
-counting is done in Python, where the local date of closed_at is exact on every database.
+counting is done in Python, where the local date of closed_at is exact on every database. Rows loaded
+for a longer period can be counted for any month inside it (the trend loads them once).
 """
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ from consult.matters.models import Matter
 from consult.models import utcnow
 from consult.oversight.ledger import scope_ids
 from consult.oversight.models import RiskWarning
-from consult.timeutil import local_to_utc, to_local
+from consult.timeutil import local_tz, local_to_utc, to_local
 
 NO_AREA = "（未填写区县）"
 
@@ -73,8 +74,9 @@ class WarningRow:
     area: str
     organisation_id: int
     matter_id: int
-    raised_on: date
-    closed_on: Optional[date]
+    raised_at: datetime  # UTC
+    closed_at: Optional[datetime]  # UTC
+    closed_on: Optional[date]  # local date of closed_at
     deadline: date
     resolved: Optional[bool]
 
@@ -94,7 +96,7 @@ class WarningRow:
 def load(ids: Optional[list[int]], start: date, end: date, *, area: Optional[str] = None) -> list[WarningRow]:
     """Warnings of matters in scope that touch [start, end]: raised by the end and not closed before
     the start, or due or closed in the period."""
-    lo, hi = local_to_utc(datetime(start.year, start.month, start.day)), _utc_day_end(end)
+    lo, hi = _utc_midnight(start), _utc_midnight(end + timedelta(days=1))
     stmt = (select(Matter.area, Matter.organisation_id, RiskWarning.matter_id, RiskWarning.raised_at,
                    RiskWarning.closed_at, RiskWarning.deadline, RiskWarning.resolved)
             .join(Matter, Matter.id == RiskWarning.matter_id)
@@ -104,47 +106,54 @@ def load(ids: Optional[list[int]], start: date, end: date, *, area: Optional[str
         stmt = stmt.where(Matter.organisation_id.in_(ids or [-1]))
     if area is not None:
         stmt = stmt.where(Matter.area == area)
-    return [WarningRow(a or NO_AREA, org, mid, to_local(raised).date(), to_local(closed).date() if closed else None,
+    tz = local_tz()
+    return [WarningRow(a or NO_AREA, org, mid, raised, closed, closed.astimezone(tz).date() if closed else None,
                        deadline, resolved)
             for a, org, mid, raised, closed, deadline, resolved in db.session.execute(stmt)]
 
 
-def _utc_day_end(day: date) -> datetime:
-    nxt = day + timedelta(days=1)
-    return local_to_utc(datetime(nxt.year, nxt.month, nxt.day))
+def _utc_midnight(day: date) -> datetime:
+    return local_to_utc(datetime(day.year, day.month, day.day))
 
 
 def count(rows: Iterable[WarningRow], start: date, end: date, today: date) -> WarningCounts:
-    c = WarningCounts()
+    """The figures of the rows for [start, end] as of `today` (see the module docstring)."""
+    return _count(rows, start, end, today, _bounds(start, end, today))
+
+
+def _bounds(start: date, end: date, today: date) -> tuple[datetime, datetime, date, datetime]:
     as_of = min(end, today)
+    return (_utc_midnight(start), _utc_midnight(end + timedelta(days=1)), as_of,
+            _utc_midnight(as_of + timedelta(days=1)))
+
+
+def _count(rows: Iterable[WarningRow], start: date, end: date, today: date, bounds) -> WarningCounts:
+    lo, hi, as_of, as_of_hi = bounds
+    raised = closed = on_time_closed = open_end = overdue = settled = settled_on_time = 0
     for r in rows:
-        c.add(_one(r, start, end, as_of, today))
-    return c
+        if lo <= r.raised_at < hi:
+            raised += 1
+        on_time = r.on_time
+        if r.closed_at is not None and lo <= r.closed_at < hi:
+            closed += 1
+            on_time_closed += on_time
+        if r.raised_at < as_of_hi and (r.closed_at is None or r.closed_at >= as_of_hi):
+            open_end += 1
+            overdue += r.deadline < as_of
+        day = r.settled_on(today)
+        if day is not None and start <= day <= end:
+            settled += 1
+            settled_on_time += on_time
+    return WarningCounts(raised, closed, on_time_closed, open_end, overdue, settled, settled_on_time)
 
 
-def _one(r: WarningRow, start: date, end: date, as_of: date, today: date) -> WarningCounts:
-    c = WarningCounts()
-    c.raised = int(start <= r.raised_on <= end)
-    closed_in = r.closed_on is not None and start <= r.closed_on <= end
-    c.closed = int(closed_in)
-    c.resolved_on_time = int(closed_in and r.on_time)
-    is_open = r.raised_on <= as_of and (r.closed_on is None or r.closed_on > as_of)
-    c.open_at_end = int(is_open)
-    c.overdue_at_end = int(is_open and r.deadline < as_of)
-    settled = r.settled_on(today)
-    if settled is not None and start <= settled <= end:
-        c.settled = 1
-        c.settled_on_time = int(r.on_time)
-    return c
-
-
-def tally(rows: Iterable[WarningRow], key: Callable[[WarningRow], str], start: date, end: date,
-          today: date) -> dict[str, WarningCounts]:
-    out: dict[str, WarningCounts] = {}
-    as_of = min(end, today)
+def tally(rows: Iterable[WarningRow], key: Callable[[WarningRow], Any], start: date, end: date,
+          today: date) -> dict[Any, WarningCounts]:
+    groups: dict[str, list[WarningRow]] = {}
     for r in rows:
-        out.setdefault(key(r), WarningCounts()).add(_one(r, start, end, as_of, today))
-    return out
+        groups.setdefault(key(r), []).append(r)
+    bounds = _bounds(start, end, today)
+    return {k: _count(v, start, end, today, bounds) for k, v in groups.items()}
 
 
 def figures(actor, start_date: date, end_date: date, *, today: Optional[date] = None,
