@@ -121,11 +121,6 @@ class Group:
     def escalation_share(self) -> Optional[float]:
         return _share(self.flagged, self.voices)
 
-    @property
-    def has_data(self) -> bool:
-        return bool(self.assessed or self.decided or self.residents or self.comments or self.seated or self.voices
-                    or any(self.warnings.as_dict()[k] for k in ("raised", "closed", "open_at_end", "settled")))
-
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "assessed": self.assessed, "kinds": dict(self.kinds), "levels": dict(self.levels),
                 "outcomes": dict(self.outcomes), "decided": self.decided, "covered": self.covered,
