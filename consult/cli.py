@@ -241,12 +241,19 @@ def ledger_command(as_json: bool) -> None:
 @click.command("stability-index")
 @click.option("--month", "month", required=True, help="YYYY-MM")
 @click.option("--json", "as_json", is_flag=True, help="One JSON document instead of a table.")
+@click.option("--record", is_flag=True, help="Also store the figures in the index history (cron: the last month).")
 @with_appcontext
-def stability_index_command(month: str, as_json: bool) -> None:
-    """平安稳定指数 per district for one month: index 0–100 and each part with value and weight."""
-    from consult.oversight.cli import print_index
+def stability_index_command(month: str, as_json: bool, record: bool) -> None:
+    """平安稳定指数 per district for one month: index 0–100 and each part with value and weight.
+    --record stores them with the formula version and hash (one row per month, district, formula)."""
+    from consult.jobs import commit
+    from consult.oversight.cli import index_rows, print_index
 
-    print_index(month, as_json)
+    rows = index_rows(month, record=record)
+    if record:
+        commit()
+        click.echo(f"已记录 {len(rows)} 个区县 {month} 的指数。", err=True)
+    print_index(rows, as_json)
 
 
 def register(app: Flask) -> None:

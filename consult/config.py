@@ -111,14 +111,17 @@ def load(environ: dict[str, str] | None = None) -> dict[str, Any]:
             if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
                 raise ConfigError(f"CONSULT_{key} must be a JSON list of objects")
             cfg[key] = value
-    raw = environ.get("CONSULT_LEVEL_RULES")  # risk-level cut-offs (consult.reports.levels)
-    if raw:
-        try:
-            cfg["LEVEL_RULES"] = json.loads(raw)
-        except ValueError as exc:
-            raise ConfigError(f"CONSULT_LEVEL_RULES is not valid JSON: {exc}") from exc
-        if not isinstance(cfg["LEVEL_RULES"], dict):
-            raise ConfigError("CONSULT_LEVEL_RULES must be a JSON object")
+    # JSON objects: risk-level cut-offs (consult.reports.levels), the stability index formula and the
+    # monthly targets (consult.oversight.stability / stats; README "Oversight")
+    for key in ("LEVEL_RULES", "OVERSIGHT_INDEX", "OVERSIGHT_TARGETS"):
+        raw = environ.get(f"CONSULT_{key}")
+        if raw:
+            try:
+                cfg[key] = json.loads(raw)
+            except ValueError as exc:
+                raise ConfigError(f"CONSULT_{key} is not valid JSON: {exc}") from exc
+            if not isinstance(cfg[key], dict):
+                raise ConfigError(f"CONSULT_{key} must be a JSON object")
     return cfg
 
 

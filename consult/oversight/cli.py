@@ -20,15 +20,24 @@ def print_ledger(as_json: bool) -> None:
                    f"{d['outcome_label'] or '-':<6} {FILING_STATES[d['filing']]:<5} {d['title']}{flag}")
 
 
-def print_index(raw_month: str, as_json: bool) -> None:
+def index_rows(raw_month: str, *, record: bool = False) -> list[dict]:
+    """The figures of every district; record=True also stores them (stability.record; the caller commits)."""
+    from consult.models import utcnow
+    from consult.oversight import stability
     from consult.oversight.months import Month
-    from consult.oversight.stability import compute
 
     try:
         month = Month.parse(raw_month)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--month") from None
-    rows = compute(None, month)
+    now = utcnow()
+    rows = stability.compute(None, month, now=now)
+    if record:
+        stability.record(month, now=now, rows=rows)
+    return rows
+
+
+def print_index(rows: list[dict], as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return

@@ -1,5 +1,7 @@
 """Closing a month (关账): freeze the monthly figures and the index of every district; corrections
-after closing are new versions with a reason, audit-logged with the totals before and after."""
+after closing are new versions with a reason, audit-logged with the totals before and after.
+Closing also records the index figures in the history (stability.record, IndexFigure).
+Snapshots taken before a figure existed lack its key: frozen_groups reads them with zeros."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -27,7 +29,8 @@ def snapshots(month: Month) -> list[MonthSnapshot]:
 
 def _totals(figures: dict) -> dict:
     total = figures.get("total", {}).get("全部", {})
-    return {k: total.get(k, 0) for k in ("assessed", "decided", "covered", "comments", "responses")}
+    return {k: total.get(k, 0) for k in ("assessed", "decided", "covered", "comments", "responses", "third_party",
+                                         "residents")}
 
 
 def close_month(month: Month, *, actor, now: datetime, reason: str) -> MonthSnapshot:
@@ -38,9 +41,10 @@ def close_month(month: Month, *, actor, now: datetime, reason: str) -> MonthSnap
     latest = db.session.scalar(select(func.max(MonthSnapshot.version)).where(MonthSnapshot.month == str(month)))
     if latest and not reason:
         raise ClosingError(_("该月已关账；更正须说明理由。"))
-    report = stats.report(None, month)
+    report = stats.report(None, month, now=now)
     figures = {part: {name: g.as_dict() for name, g in groups.items()} for part, groups in report.items()}
-    rows = stability.compute(None, month)
+    rows = stability.compute(None, month, now=now)
+    stability.record(month, now=now, actor=actor, rows=rows)
     snap = MonthSnapshot(month=str(month), version=(latest or 0) + 1, figures=figures, index_rows=rows,
                          formula_version=str(stability.formula().get("version", "")), reason=reason,
                          created_by_id=actor.id, created_at=now)
@@ -58,12 +62,5 @@ def close_month(month: Month, *, actor, now: datetime, reason: str) -> MonthSnap
 
 def frozen_groups(snap: MonthSnapshot) -> dict[str, dict[str, stats.Group]]:
     """The snapshot's figures as stats.Group objects, so the page renders them like live ones."""
-    from collections import Counter
-
-    out: dict[str, dict[str, stats.Group]] = {}
-    for part, groups in snap.figures.items():
-        out[part] = {name: stats.Group(name=name, assessed=d["assessed"], kinds=Counter(d["kinds"]),
-                                       levels=Counter(d["levels"]), outcomes=Counter(d["outcomes"]),
-                                       decided=d["decided"], covered=d["covered"], comments=d["comments"],
-                                       responses=d["responses"]) for name, d in groups.items()}
-    return out
+    return {part: {name: stats.Group.from_dict({**d, "name": name}) for name, d in groups.items()}
+            for part, groups in snap.figures.items()}

@@ -53,7 +53,10 @@ def _safe(value):
 
 
 MONTHLY_HEADERS = ["名称", "评估事项数", "重大政策", "重大改革改制", "重大项目", "重大活动", "高风险", "中风险", "低风险",
-                   "决策事项数", "经评估", "应评尽评率", "政策类占比", "第三方评估占比", "群众意见数", "问卷答卷数"]
+                   "决策事项数", "经评估", "应评尽评率", "政策类占比", "第三方评估占比", "群众意见数", "问卷答卷数",
+                   "第三方评估事项数", "参与人次", "听证报名数", "走访等录入人数", "会议入选人数", "会议签到人数", "到会率",
+                   "知晓率中位数", "支持率中位数", "升级信号条数", "民意条数", "新发预警", "关闭预警", "其中按期化解",
+                   "月末未关闭预警", "月末逾期预警", "到期或关闭预警", "其中按期化解（化解率分子）", "风险预警化解率"]
 
 
 def _pct(value) -> str:
@@ -63,11 +66,14 @@ def _pct(value) -> str:
 def monthly_rows(groups) -> list[list]:
     rows = []
     for g in groups:
-        d = g.as_dict()
+        w = g.warnings
         rows.append([_safe(g.name), g.assessed] + [g.kinds.get(k, 0) for k in ("policy", "reform", "project", "event")]
                     + [g.levels.get(k, 0) for k in ("high", "medium", "low")]
-                    + [g.decided, g.covered, _pct(d["coverage"]), _pct(d["policy_share"]), "未记录",
-                       g.comments, g.responses])
+                    + [g.decided, g.covered, _pct(g.coverage), _pct(g.policy_share), _pct(g.third_party_share),
+                       g.comments, g.responses, g.third_party, g.residents, g.registrations, g.staff_voices, g.seated,
+                       g.attended, _pct(g.attendance), _pct(g.awareness_median), _pct(g.support_median), g.flagged,
+                       g.voices, w.raised, w.closed, w.resolved_on_time, w.open_at_end, w.overdue_at_end, w.settled,
+                       w.settled_on_time, _pct(w.rate)])
     return rows
 
 

@@ -1,6 +1,8 @@
 """Monthly statistics (月报表) and the stability index (平安稳定指数) pages."""
 from __future__ import annotations
 
+import unicodedata
+
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -89,13 +91,30 @@ def monthly_xlsx():
                     headers={"Content-Disposition": f"attachment; filename=monthly-{month}.xlsx"})
 
 
+def _district() -> tuple[str | None, str | None]:
+    """The optional ?district= whose recorded history to show: (name, error)."""
+    raw = request.args.get("district", "").strip()
+    if not raw:
+        return None, None
+    if len(raw) > 200:
+        return None, _("区县名称不能超过 200 个字。")
+    if any(unicodedata.category(c) == "Cc" for c in raw):
+        return None, _("区县名称含有无效的控制字符。")
+    return raw, None
+
+
 @bp.route("/index")
 def index_page():
     month, error = _month()
+    district, district_error = _district()
     history = stability.trend(current_user, month)
     rows = history[-1][1]
     series = [(m, {r["district"]: r["index"] for r in month_rows}) for m, month_rows in history]
+    admin = is_admin(current_user)
     return render_template(
-        "oversight/index.html", month=month, error=error, rows=rows, series=series, formula=stability.formula(),
+        "oversight/index.html", month=month, error=error or district_error, rows=rows, series=series,
+        formula=stability.formula(), current_hash=stability.formula_hash(),
+        recorded=stability.history(month=month) if admin else [], district=district,
+        district_history=stability.history(district=district) if admin and district else [], can_see_history=admin,
         chart=Markup(charts.index_bars(rows)) if rows else None, raw_month=request.args.get("month", ""),
-    ), 422 if error else 200
+    ), 422 if error or district_error else 200

@@ -1,7 +1,8 @@
 """Benchmark: oversight pages with 10,000 matters across 50 districts and 5 years (2022–2026).
 
 10 organisations; every matter has a current assessment (80 % graded, 70 % with a 定稿, 60 %
-decided, 45 % filed) and 40 % have a register item with two measures. Times are server-side
+decided, 45 % filed) and 40 % have a register item with two measures; 3,000 warnings (70 % closed)
+and 20,000 voices (10 % flagged) spread over the five years. Times are server-side
 (Flask test client as admin, best of 5); the baseline is the API-token page (an ordinary staff page
 with no data), measured in the same run.
 
@@ -96,8 +97,40 @@ def build():
                              "status": "done" if done else "planned", "done_at": done,
                              "created_at": created, "updated_at": created})
     db.session.execute(insert(_table(Measure)), measures)
+    _warnings_and_voices(rng, [mid for mid, _created in rows], start)
     db.session.commit()
     return admin
+
+
+def _warnings_and_voices(rng, matter_ids, start):
+    from sqlalchemy import insert
+
+    from consult.analysis.models import Voice
+    from consult.extensions import db
+    from consult.oversight.models import RiskWarning
+
+    warnings, voices = [], []
+    for i in range(3_000):
+        raised = start + timedelta(days=rng.randint(0, 5 * 365 - 60), hours=rng.randint(0, 23))
+        closed = raised + timedelta(days=rng.randint(2, 50)) if rng.random() < 0.7 else None
+        warnings.append({"matter_id": rng.choice(matter_ids), "level": rng.choice(["red", "yellow"]),
+                         "source": "manual", "title": f"预警{i}", "detail": "", "owner_unit": "",
+                         "deadline": (raised + timedelta(days=rng.randint(10, 40))).date(),
+                         "status": "closed" if closed else "open", "raised_at": raised, "closed_at": closed,
+                         "closing_review": "", "resolved": (rng.random() < 0.8) if closed else None,
+                         "created_at": raised, "updated_at": raised})
+    db.session.execute(insert(_table(RiskWarning)), warnings)
+    for i in range(20_000):
+        at = start + timedelta(days=rng.randint(0, 5 * 365 - 1), hours=rng.randint(0, 23))
+        flagged = rng.random() < 0.1
+        voices.append({"matter_id": rng.choice(matter_ids), "source": rng.choice(["comment", "visit", "letter"]),
+                       "source_ref": f"bench:{i}", "channel": "", "text": "意见", "text_hash": "0" * 64,
+                       "raw_stance": "", "stance": "other", "group": "", "household": "",
+                       "author": rng.choice(["", "甲", "乙"]), "weight": 1.0, "source_status": "",
+                       "occurred_at": at, "recorder": "", "escalation_score": 0.9 if flagged else 0.0,
+                       "escalation_terms": [], "is_flagged": flagged, "is_pinned": False, "is_excluded": False,
+                       "is_reviewed": False, "created_at": at, "updated_at": at})
+    db.session.execute(insert(_table(Voice)), voices)
 
 
 def main() -> None:
@@ -133,7 +166,8 @@ def main() -> None:
                  "ledger, filters + search": "/oversight/ledger?area=区县07&level=high&filing=filed&q=事项1",
                  "ledger, 未评先决 filter": "/oversight/ledger?flagged=1&year=2024",
                  "monthly report 2025-06": "/oversight/monthly?month=2025-06",
-                 "index, 50 districts + 6-month trend": "/oversight/index?month=2025-06"}
+                 "index, 50 districts + 6-month trend": "/oversight/index?month=2025-06",
+                 "public district page (三率)": "/transparency/区县07"}
         results = {}
         for name, path in pages.items():
             assert client.get(path).status_code == 200, path

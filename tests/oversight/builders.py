@@ -28,3 +28,60 @@ def assessed(m, *, level=None, outcome=None, set_at=None, stages=(), decided=Non
                                      document={}, content_hash="0" * 64, created_at=at))
     db.session.commit()
     return a
+
+
+# ---- participation, warnings and voices with hand-set dates -------------------------------------
+
+def survey(w, matter, notice=None):
+    """A standard questionnaire (知晓率: know / heard count; 支持率: support / mostly count)."""
+    from consult.models import utcnow
+    from consult.surveys import builder, questions
+    from consult.surveys.models import SurveyStatus
+
+    now = utcnow()
+    s = builder.create_survey(matter, actor=w["organiser"], title="调查问卷", opens_at=now - timedelta(days=400),
+                              closes_at=now + timedelta(days=20), notice=notice)
+    questions.insert_standard(s, actor=w["organiser"])
+    s.status = SurveyStatus.PUBLISHED
+    db.session.commit()
+    return s
+
+
+def option_id(s, question_code: str, option_code: str) -> int:
+    q = next(q for q in s.questions if q.code == question_code)
+    return next(o.id for o in q.options if o.code == option_code)
+
+
+def response(s, at: datetime, aware: str | None, support: str | None, *, duplicate=False):
+    """One response row; aware / support are option codes or None (question not answered)."""
+    import secrets
+
+    from consult.surveys.models import Channel, Response
+
+    r = Response(survey_id=s.id, receipt_code=secrets.token_hex(6), channel=Channel.ONLINE, is_duplicate=duplicate,
+                 submitted_at=at, aware_option_id=option_id(s, "aware", aware) if aware else None,
+                 support_option_id=option_id(s, "support", support) if support else None)
+    db.session.add(r)
+    return r
+
+
+def voice(m, source, at: datetime, *, author="", flagged=False, excluded=False, text="群众意见"):
+    import secrets
+
+    from consult.analysis.models import Voice
+
+    v = Voice(matter_id=m.id, source=source, source_ref=f"t:{secrets.token_hex(6)}", text=text, text_hash="0" * 64,
+              author=author, occurred_at=at, is_flagged=flagged, escalation_score=0.9 if flagged else 0.0,
+              is_excluded=excluded)
+    db.session.add(v)
+    return v
+
+
+def warning(m, raised: datetime, deadline, *, closed: datetime | None = None, resolved=None, title="预警"):
+    from consult.oversight.models import RiskWarning, WarningLevel, WarningStatus
+
+    x = RiskWarning(matter_id=m.id, level=WarningLevel.YELLOW, title=title, deadline=deadline, raised_at=raised,
+                    status=WarningStatus.CLOSED if closed else WarningStatus.OPEN, closed_at=closed,
+                    resolved=resolved)
+    db.session.add(x)
+    return x

@@ -26,9 +26,9 @@ def test_close_freeze_and_correct(app, client, monkeypatch):
     resp = client.post(URL, data={"month": "2026-03", "reason": ""})
     assert resp.status_code == 303 and "month=2026-03" in resp.headers["Location"]
     (snap,) = _snapshots()
-    assert snap.version == 1 and snap.formula_version == "2026.1"
+    assert snap.version == 1 and snap.formula_version == "2026.2"
     assert snap.figures["total"]["全部"]["assessed"] == 3 and snap.figures["districts"]["甲区"]["coverage"] == 0.5
-    assert {r["district"]: r["index"] for r in snap.index_rows} == {"甲区": 45.0, "乙区": 0.0, "丙区": 0.0}
+    assert {r["district"]: r["index"] for r in snap.index_rows} == {"甲区": 45.4, "乙区": 0.0, "丙区": 0.0}
     # a late entry for March: the closed month keeps its figures, the live view shows the change
     late = factories.matter(w["org"], kind=MatterKind.POLICY, area="甲区")
     builders.assessed(late, level=RiskLevel.LOW, outcome=Outcome.IMPLEMENT, set_at=_at(2026, 3, 28))
@@ -43,7 +43,7 @@ def test_close_freeze_and_correct(app, client, monkeypatch):
         "coverage": {"label": "应评尽评率", "weight": 1}}})
     assert client.post(URL, data={"month": "2026-03", "reason": "补录3月28日定级的事项"}).status_code == 303
     first, second = _snapshots()
-    assert (first.formula_version, second.formula_version, second.version) == ("2026.1", "test-2", 2)
+    assert (first.formula_version, second.formula_version, second.version) == ("2026.2", "test-2", 2)
     assert second.figures["total"]["全部"]["assessed"] == 4 and first.figures["total"]["全部"]["assessed"] == 3
     entries = {e.action: e for e in db.session.scalars(select(AuditEntry).where(AuditEntry.action.like("oversight.%")))}
     assert entries["oversight.correct"].before["assessed"] == 3 and entries["oversight.correct"].after["assessed"] == 4

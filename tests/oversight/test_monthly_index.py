@@ -66,7 +66,7 @@ def test_monthly_figures_for_a_supervisor(app):
     assert (jia["assessed"], jia["kinds"], jia["levels"]) == (2, {"project": 1, "policy": 1}, {"medium": 1, "high": 1})
     assert jia["outcomes"] == {"implement": 1, "postpone": 1}
     assert (jia["decided"], jia["covered"], jia["coverage"], jia["policy_share"]) == (2, 1, 0.5, 0.5)
-    assert (jia["comments"], jia["third_party_share"]) == (1, None)
+    assert (jia["comments"], jia["third_party"], jia["third_party_share"]) == (1, 0, 0.0)
     yi = data["districts"]["乙区"].as_dict()  # the district with one matter
     assert (yi["assessed"], yi["decided"], yi["covered"], yi["coverage"], yi["policy_share"]) == (0, 1, 0, 0.0, None)
     body = data["bodies"]["本单位"]
@@ -89,8 +89,11 @@ def test_index_parts_and_ranking(app):
     assert set(rows) == {"甲区", "乙区"}
     jia = rows["甲区"]
     assert [(p["key"], p["value"], p["weight"]) for p in jia["parts"]] == [
-        ("coverage", 50.0, 0.4), ("low_risk_share", 50.0, 0.3), ("measures_on_time", 33.3, 0.3)]
-    assert jia["index"] == 45.0 and jia["rank"] == 1 and jia["formula"] == "2026.1"  # 20 + 15 + 9.99
+        ("coverage", 50.0, 0.25), ("low_risk_share", 50.0, 0.15), ("measures_on_time", 33.3, 0.15),
+        ("open_warnings", None, 0.15), ("warnings_resolved", None, 0.1), ("calm_voices", None, 0.1),
+        ("satisfaction", None, 0.1)]  # the matters were created after March: no warning part yet
+    # (12.5 + 7.5 + 4.995) ÷ 0.55 = 45.445…
+    assert jia["index"] == 45.4 and jia["rank"] == 1 and jia["formula"] == "2026.2"
     assert rows["乙区"]["index"] == 0.0 and rows["乙区"]["rank"] == 2  # coverage 0 is the only part
     april = {r["district"]: r for r in stability.compute(w["supervisor"], Month(2026, 4))}
     assert april["甲区"]["index"] == 25.0  # only measures: 1 of 4 due by April 30 on time
@@ -114,7 +117,7 @@ def test_cli_stability_index(app):
     result = app.test_cli_runner().invoke(args=["stability-index", "--month", "2026-03", "--json"])
     assert result.exit_code == 0, result.output
     rows = {r["district"]: r for r in json.loads(result.output)}
-    assert {d: r["index"] for d, r in rows.items()} == {"甲区": 45.0, "乙区": 0.0, "丙区": 0.0}
+    assert {d: r["index"] for d, r in rows.items()} == {"甲区": 45.4, "乙区": 0.0, "丙区": 0.0}
     assert all(r["month"] == "2026-03" and {"value", "weight"} <= set(r["parts"][0]) for r in rows.values())
     bad = app.test_cli_runner().invoke(args=["stability-index", "--month", "2026-13"])
     assert bad.exit_code == 2 and "YYYY-MM" in bad.output
@@ -130,7 +133,7 @@ def test_pages_and_exports(app, client):
     assert row[:2] == ["乙区", 0] and [c.value for c in ws[4]][:2] == ["甲区", 2]
     assert [c.value for c in ws[4]][9:13] == [2, 1, "50.0%", "50.0%"]
     page = client.get("/oversight/index?month=2026-03").get_data(as_text=True)
-    assert "平安稳定指数" in page and "45.0" in page and "丙区" not in page and "2026-03" in page
+    assert "平安稳定指数" in page and "<strong>45.4</strong>" in page and "丙区" not in page and "2026-03" in page
     empty = client.get("/oversight/monthly?month=2025-01").get_data(as_text=True)
     assert "本月没有评估、决策或群众参与记录" in empty
 
@@ -150,7 +153,7 @@ def test_full_width_month_is_read(app, client):
     w = _world()
     login(client, w["supervisor"])
     resp = client.get("/oversight/index", query_string={"month": "２０２６-０３"})
-    assert resp.status_code == 200 and "45.0" in resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "<strong>45.4</strong>" in resp.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("role", ["organiser", "assessor", "expert"])
