@@ -38,7 +38,7 @@ class OneOf:
         self.message = message
 
     def __call__(self, form, field):
-        if field.data not in {str(v) for v, _label in field.choices}:
+        if (field.data or "") not in {str(v) for v, _label in field.choices}:
             field.data = ""
             raise ValidationError(self.message)
 

@@ -43,7 +43,7 @@ def _page(org, year: int, errors=(), form: PlanItemForm | None = None, status: i
     return render_template(
         "oversight/plan.html", org=org, year=year, errors=errors, form=form, can_manage=can_manage,
         organisations=plan.viewable_organisations(current_user), progress=progress, kinds=KIND_LABELS,
-        states=plan.ITEM_STATES, delete_form=DeleteForm(), can_oversee=can(current_user, "oversight.view"),
+        states=plan.ITEM_STATES, can_oversee=can(current_user, "oversight.view"),
     ), status
 
 
