@@ -23,11 +23,11 @@ class MatterForm(FlaskForm):
                             default="general")
     is_sensitive = BooleanField(_l("敏感事项（听证时优先选取反对者）"))
     requires_moderation = BooleanField(_l("意见需审核后公开"))
-    third_party = StringField(_l("第三方评估机构"), validators=[Optional(), MaxChars(200), SafeText()],
+    third_party = StringField(_l("第三方评估机构"), validators=[Optional(), MaxChars(200), SafeText(scrub=True)],
                               description=_l("委托第三方评估时填写机构名称；自行评估的留空"))
     withhold_public = BooleanField(_l("不在公开页面公示"))
     public_withheld_reason = TextAreaField(
-        _l("不公示的理由"), validators=[MaxChars(500), SafeText()],
+        _l("不公示的理由"), validators=[MaxChars(500), SafeText(scrub=True)],
         description=_l("如涉及国家秘密、商业秘密或个人隐私；勾选“不在公开页面公示”时必填"))
 
     def validate_public_withheld_reason(self, field):

@@ -29,7 +29,7 @@ def _enum_value(cls: type[enum.Enum], raw: str, label: str, errors: list[str]):
 def _int(raw: str, label: str, errors: list[str], low: int, high: int):
     if not raw:
         return None
-    if not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
+    if len(raw) > 12 or not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
         errors.append(_("%(label)s须为 %(low)s–%(high)s 之间的整数。", label=label, low=low, high=high))
         return None
     return int(raw)

@@ -1,18 +1,26 @@
 """The ledger (台账) as a PDF for printing: A4 landscape, the filters applied, the time it was made,
 page numbers, the table header repeated on every page, the 三个一律 flag and the not-public mark.
 
-fpdf2's table() and cell() lay out ~10,000 rows in 7–45 s; this module wraps each cell itself
-(character widths cached) and places text and rules directly, which renders 10,000 rows in about
-two seconds, so the PDF is made within the request. Each cell keeps at most MAX_LINES lines.
+fpdf2's table() and cell() lay out 10,000 rows in 7–45 s; this module wraps each cell itself
+(character widths cached) and places text and rules directly: 10,000 rows take 3–10 s with loading
+(tests/bench/bench_ledger_pdf.py). Up to SYNC_ROWS rows (1–2 s) the PDF is made within the request;
+above that the page offers a tracked background job (progress page, download for the requester);
+above MAX_ROWS it asks to filter first. Each cell keeps at most MAX_LINES lines.
 """
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Mapping
 
 from flask_babel import gettext as _
 from fpdf import FPDF
 
-from consult.oversight.ledger import FILING_STATES, Filters, Row
+from consult.auth.models import User
+from consult.extensions import db
+from consult.jobs import finish_job, report_progress, start_job
+from consult.oversight import filters as ledger_filters
+from consult.oversight.ledger import FILING_STATES, Filters, Row, ledger, organisations, scope_ids
+from consult.permissions import require
 from consult.reports.fonts import font_path
 from consult.reports.models import STAGE_LABELS, STAGE_ORDER
 from consult.timeutil import format_local
@@ -23,7 +31,10 @@ SIZE = 7  # pt
 LINE = 3.1  # mm per text line
 PAD = 0.8
 MAX_LINES = 6
+SYNC_ROWS = 2000  # made within the request up to this many rows
 MAX_ROWS = 20000  # a printout beyond this is not read; the page asks to filter or take the XLSX
+FILTER_KEYS = ("organisation_id", "area", "kind", "procedure", "level", "outcome", "filing", "year", "q", "flagged",
+               "third_party")
 
 
 def _columns() -> list[tuple[str, float]]:
@@ -176,3 +187,40 @@ def render(rows: list[Row], *, title: str, filters_text: str, now: datetime, tot
     if not rows:
         pdf.text(MARGIN, writer.y + 6, _("没有符合条件的事项。"))
     return bytes(pdf.output())
+
+
+def labels() -> dict[str, dict]:
+    from consult.matters.models import KIND_LABELS, PROCEDURE_LABELS
+    from consult.register.models import RISK_LEVEL_LABELS
+    from consult.reports.models import OUTCOME_LABELS
+
+    return {"kind": KIND_LABELS, "procedure": PROCEDURE_LABELS, "level": RISK_LEVEL_LABELS, "outcome": OUTCOME_LABELS}
+
+
+def ledger_pdf(actor, f: Filters, rows: list[Row], total: int, now: datetime) -> bytes:
+    names = {o.id: o.name for o in organisations(actor)}
+    return render(rows, title=_("社会稳定风险评估工作台账"), total=total, now=now,
+                  filters_text=describe(f, names, labels()))
+
+
+def start_pdf_job(*, actor, args: Mapping[str, str], total: int):
+    """A tracked job making the PDF of a large ledger; the requester downloads it from the job page."""
+    require(actor, "oversight.view")
+    clean = {k: args[k] for k in FILTER_KEYS if args.get(k)}
+    return start_job("ledger_pdf", pdf_job, actor.id, clean, actor=actor, matter_id=None,
+                     label=_("稳评台账打印版（%(n)s 项）", n=total))
+
+
+def pdf_job(job_id: int, user_id: int, args: dict) -> None:
+    from consult.models import utcnow
+
+    user = db.session.get(User, user_id)
+    require(user, "oversight.view")  # still a supervisor or admin when the job runs
+    ids = scope_ids(user)
+    f, errors = ledger_filters.parse(args, None if ids is None else set(ids))
+    if errors:
+        raise ValueError("；".join(errors))
+    rows, total = ledger(user, f, paged=False)
+    report_progress(job_id, 0, total, _("正在生成打印版"))
+    data = ledger_pdf(user, f, rows, total, utcnow())
+    finish_job(job_id, data, _("稳评台账.pdf"), "application/pdf")

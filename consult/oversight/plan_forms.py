@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
-from consult.forms import MaxChars, NotBlank, SafeText
+from consult.forms import MaxChars, NotBlank, SafeText, strip_forbidden_chars
 from consult.matters.models import KIND_LABELS, MatterKind
 
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -17,7 +17,7 @@ def month_number(raw: str | None) -> int | None:
     value = (raw or "").strip().translate(_FULLWIDTH_DIGITS)
     if not value:
         return None
-    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= 12:
+    if len(value) > 2 or not value.isascii() or not value.isdigit() or not 1 <= int(value) <= 12:
         raise ValueError(value)
     return int(value)
 
@@ -27,7 +27,7 @@ class MonthNumber:
         try:
             month_number(field.data)
         except ValueError:
-            field.data = (field.data or "")[:10]
+            field.data = strip_forbidden_chars((field.data or "")[:10])
             raise ValidationError(_l("预计月份须为 1–12 之间的整数。")) from None
 
 
@@ -44,14 +44,14 @@ class OneOf:
 
 
 class PlanItemForm(FlaskForm):
-    title = StringField(_l("事项名称"), validators=[NotBlank(), MaxChars(200), SafeText()])
+    title = StringField(_l("事项名称"), validators=[NotBlank(), MaxChars(200), SafeText(scrub=True)])
     kind = SelectField(_l("事项类别"), choices=[(k.value, v) for k, v in KIND_LABELS.items()],
                        validate_choice=False, validators=[OneOf(_l("请从列表中选择事项类别。"))])
-    area = StringField(_l("所在区域"), validators=[Optional(), MaxChars(200), SafeText()])
+    area = StringField(_l("所在区域"), validators=[Optional(), MaxChars(200), SafeText(scrub=True)])
     expected_month = StringField(_l("预计评估月份"), validators=[MonthNumber()], description=_l("1–12，可不填"))
     matter_id = SelectField(_l("关联事项"), choices=[], validate_choice=False,
                             validators=[OneOf(_l("请从列表中选择本单位的事项。"))])
-    note = TextAreaField(_l("备注"), validators=[Optional(), MaxChars(1000), SafeText()])
+    note = TextAreaField(_l("备注"), validators=[Optional(), MaxChars(1000), SafeText(scrub=True)])
 
     def set_matters(self, matters) -> None:
         self.matter_id.choices = [("", _l("（未关联）"))] + [(str(m.id), f"{m.id} · {m.title}") for m in matters]

@@ -1,11 +1,12 @@
 """Oversight pages for supervisors (their organisations) and admins (all): the ledger (台账)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from consult.matters.models import KIND_LABELS, PROCEDURE_LABELS
+from consult.jobs import commit
 from consult.models import utcnow
 from consult.oversight import exports, filters, ledger, plan
 from consult.oversight import ledger_pdf as ledger_pdf_module
@@ -68,12 +69,30 @@ def ledger_pdf():
     f, errors = _filters()
     if errors:
         return Response("\n".join(errors), status=422, mimetype="text/plain; charset=utf-8")
-    rows, total = ledger.ledger(current_user, f, paged=False)
+    _rows, total = ledger.ledger(current_user, f)  # the count first: a large ledger goes to a job
     if total > ledger_pdf_module.MAX_ROWS:
-        return Response(_("筛选结果共 %(n)s 项，超过打印版上限 %(max)s 项；请先按单位、区县或年份筛选，或导出 Excel。",
-                          n=total, max=ledger_pdf_module.MAX_ROWS), status=422, mimetype="text/plain; charset=utf-8")
-    names = {o.id: o.name for o in ledger.organisations(current_user)}
-    labels = {"kind": KIND_LABELS, "procedure": PROCEDURE_LABELS, "level": RISK_LEVEL_LABELS, "outcome": OUTCOME_LABELS}
-    data = ledger_pdf_module.render(rows, title=_("社会稳定风险评估工作台账"), total=total, now=utcnow(),
-                                    filters_text=ledger_pdf_module.describe(f, names, labels))
+        return _too_many(total)
+    if total > ledger_pdf_module.SYNC_ROWS:
+        return render_template("oversight/ledger_pdf_job.html", total=total, query=request.args,
+                               sync_rows=ledger_pdf_module.SYNC_ROWS)
+    rows, total = ledger.ledger(current_user, f, paged=False)
+    data = ledger_pdf_module.ledger_pdf(current_user, f, rows, total, utcnow())
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": "inline; filename=ledger.pdf"})
+
+
+@bp.route("/ledger.pdf", methods=["POST"])
+def ledger_pdf_job():
+    f, errors = _filters()
+    if errors:
+        return Response("\n".join(errors), status=422, mimetype="text/plain; charset=utf-8")
+    _rows, total = ledger.ledger(current_user, f)
+    if total > ledger_pdf_module.MAX_ROWS:
+        return _too_many(total)
+    job = ledger_pdf_module.start_pdf_job(actor=current_user, args=request.args, total=total)
+    commit()
+    return redirect(url_for("jobs.status", job_id=job.id), 303)
+
+
+def _too_many(total: int) -> Response:
+    return Response(_("筛选结果共 %(n)s 项，超过打印版上限 %(max)s 项；请先按单位、区县或年份筛选，或导出 Excel。",
+                      n=total, max=ledger_pdf_module.MAX_ROWS), status=422, mimetype="text/plain; charset=utf-8")

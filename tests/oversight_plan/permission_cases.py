@@ -16,4 +16,6 @@ CASES = [
     Case("oversight_plan.item_edit", lambda w: _item_url(w, "edit"), EDITORS,
          data=lambda w: {"title": "体育馆建设（调整）", "kind": "project", "matter_id": str(w["matter"].id)}, status=303),
     Case("oversight_plan.item_delete", lambda w: _item_url(w, "delete"), EDITORS, status=303),
+    # a large ledger's printable PDF as a tracked job: the overseers (who may read the ledger)
+    Case("oversight.ledger_pdf_job", lambda w: "/oversight/ledger.pdf", frozenset({"admin", "supervisor"}), status=303),
 ]

@@ -99,7 +99,9 @@ def test_control_characters_are_refused(app, client, field, value):
     w = factories.world()
     login(client, w["organiser"])
     resp = _edit(client, w, withhold_public="y", **{"public_withheld_reason": "理由", field: value})
-    assert resp.status_code == 422 and "内容含有无法保存的控制字符" in resp.get_data(as_text=True)
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "内容含有无法保存的控制字符" in page
+    assert value[0] + value[2:] in page and value not in page  # echoed without the control character
     db.session.refresh(w["matter"])
     assert w["matter"].third_party == ""
 

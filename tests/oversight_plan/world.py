@@ -14,7 +14,7 @@
 from datetime import date, datetime, timezone
 
 from consult.extensions import db
-from consult.matters.models import MatterKind
+from consult.matters.models import Matter, MatterKind
 from consult.oversight.models import PlanItem
 from consult.register.models import RiskLevel
 from consult.reports.models import Outcome, Stage
@@ -57,4 +57,7 @@ def planned_world():
                                                                kind=MatterKind.POLICY),
                   item(org, "老旧小区改造", matter=w["renewal"], month=9), item(org, "体育馆建设", note="待立项")]
     w["other_item"] = item(other, "国企改制方案", kind=MatterKind.REFORM)
+    for matter in db.session.query(Matter):  # the ledger's year filter is the creation year
+        matter.created_at = at(2026, 1, 10, 2)
+    db.session.commit()
     return w
