@@ -41,7 +41,7 @@ def test_organiser_page_shows_the_plan_and_the_add_form(app, client):
     assert "<td>4</td><td>3</td><td>2</td><td>1</td><td>2</td>" in page  # planned, started, assessed, decided, unplanned
     assert "已决策" in page and "已定级" in page and "未启动" in page and "待立项" in page
     unplanned = page.split("计划外事项</h2>")[1].split("</section>")[0]
-    assert unplanned.split() == ["<ul><li>公厕选址</li><li>菜市场搬迁</li></ul>"]
+    assert unplanned.split() == ['<ul', 'class="ov-unplanned"><li>公厕选址</li><li>菜市场搬迁</li></ul>']
     assert "加入计划" in page and "国企改制方案" not in page and "其他单位" not in page
     assert f'<option value="{w["toilet"].id}">{w["toilet"].id} · 公厕选址</option>' in page  # own matters to link
     assert "港口扩建" not in page
