@@ -26,11 +26,22 @@ def has_forbidden_chars(text: str) -> bool:
 
 
 class SafeText:
-    """Refuse characters that cannot be stored; keep everything else exactly."""
+    """Refuse characters that cannot be stored; keep everything else exactly.
+
+    scrub=True: the page re-shown with the error echoes the text without those characters."""
+
+    def __init__(self, scrub: bool = False):
+        self.scrub = scrub
 
     def __call__(self, form, field):
         if field.data and has_forbidden_chars(field.data):
+            if self.scrub:
+                field.data = strip_forbidden_chars(field.data)
             raise ValidationError(_l("内容含有无法保存的控制字符，请删除后重试。"))
+
+
+def strip_forbidden_chars(text: str) -> str:
+    return "".join(ch for ch in text if ch in "\t\n\r" or unicodedata.category(ch) not in ("Cc", "Cs"))
 
 
 class NotBlank:

@@ -107,6 +107,10 @@ RULES: dict[str, Rule] = {
     "warning.close": lambda a, o: supervises_matter(a, o) or is_admin(a),
     # annual assessment plan (年度评估计划): a body's organisers (obj: the Organisation) or an admin
     "plan.manage": lambda a, o: is_admin(a) or (o is not None and _organiser_of(a, o.id)),
+    # reading a plan: its body's organisers, the supervisors of that body, admins; obj None: the page
+    "plan.view": lambda a, o: is_admin(a) or (_is_staff(a) and (
+        a.role in (Role.ORGANISER, Role.SUPERVISOR) if o is None
+        else _organiser_of(a, o.id) or (a.role == Role.SUPERVISOR and o.id in {s.id for s in a.supervised}))),
     "resident.submit": anyone,
     # personal API tokens: the staff who work on matters (experts and supervisors have no API)
     "api.token": lambda a, o: _is_staff(a) and a.role in (Role.ADMIN, Role.ORGANISER, Role.ASSESSOR),

@@ -17,6 +17,7 @@ ACTION_GROUPS = {
 ACTIONS = {
     "matter.create": _l("新建事项"), "matter.update": _l("修改事项"), "matter.status": _l("变更事项状态"),
     "matter.assessors": _l("指派评估人员"),
+    "plan.create": _l("加入年度评估计划"), "plan.update": _l("修改年度评估计划"), "plan.delete": _l("删除年度评估计划项"),
     "notice.create": _l("新建公示"), "notice.update": _l("修改公示"), "notice.publish": _l("发布公示"),
     "notice.withdraw": _l("撤回公示"), "attachment.add": _l("上传附件"), "attachment.remove": _l("删除附件"),
     "comment.moderate": _l("审核意见"), "comment.reply": _l("答复意见"), "comment.reveal_phone": _l("查看完整手机号"),
@@ -55,7 +56,7 @@ OBJECTS = {
     "Section": _l("问卷部分"), "Question": _l("题目"), "Response": _l("答卷"), "Meeting": _l("听证会"),
     "SeatCategory": _l("名额类别"), "MeetingOfficial": _l("主持人或工作人员"), "Registration": _l("报名"),
     "Draw": _l("抽签"), "Minutes": _l("会议记录"), "SpeakerPoint": _l("发言要点"), "User": _l("账号"),
-    "Organisation": _l("单位"),
+    "Organisation": _l("单位"), "PlanItem": _l("年度计划项"),
 }
 FIELDS = {
     "title": _l("标题"), "body_md": _l("正文"), "starts_at": _l("开始时间"), "ends_at": _l("结束时间"),
@@ -75,6 +76,8 @@ FIELDS = {
     "seed": _l("种子"), "entrants": _l("参加人数"), "entrants_hash": _l("名单摘要"), "category": _l("类别"),
     "public_id": _l("编号"), "public_summary": _l("纪要摘要"), "questions_count": _l("题数"), "variant": _l("问卷类型"),
     "redacted": _l("隐去处数"), "published_at": _l("发布时间"), "ran_at": _l("遴选时间"), "topic": _l("议题"), "answers": _l("答复"), "conclusion": _l("结论"),
+    "third_party": _l("第三方评估机构"), "public_withheld_reason": _l("不公示的理由"), "year": _l("年度"),
+    "expected_month": _l("预计月份"), "matter_id": _l("关联事项"), "note": _l("备注"),
     "registration_closes_at_new": _l("新的报名截止"), "seats_by_category": _l("各类名额"), "broken_rules": _l("不符合的规则"),
 }
 VALUES = {

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import NumberRange, Optional, ValidationError
 
 from consult.forms import CheckboxList, MaxChars, NotBlank, SafeText
 from consult.matters.models import KIND_LABELS, PROCEDURE_LABELS
@@ -23,6 +23,16 @@ class MatterForm(FlaskForm):
                             default="general")
     is_sensitive = BooleanField(_l("敏感事项（听证时优先选取反对者）"))
     requires_moderation = BooleanField(_l("意见需审核后公开"))
+    third_party = StringField(_l("第三方评估机构"), validators=[Optional(), MaxChars(200), SafeText(scrub=True)],
+                              description=_l("委托第三方评估时填写机构名称；自行评估的留空"))
+    withhold_public = BooleanField(_l("不在公开页面公示"))
+    public_withheld_reason = TextAreaField(
+        _l("不公示的理由"), validators=[MaxChars(500), SafeText(scrub=True)],
+        description=_l("如涉及国家秘密、商业秘密或个人隐私；勾选“不在公开页面公示”时必填"))
+
+    def validate_public_withheld_reason(self, field):
+        if self.withhold_public.data and not (field.data or "").strip():
+            raise ValidationError(_l("勾选“不在公开页面公示”时，请填写不公示的理由。"))
 
     def values(self) -> dict:
         from consult.matters.models import MatterKind, Procedure
@@ -34,6 +44,8 @@ class MatterForm(FlaskForm):
             "est_households": self.est_households.data, "est_persons": self.est_persons.data,
             "procedure": Procedure(self.procedure.data), "is_sensitive": self.is_sensitive.data,
             "requires_moderation": self.requires_moderation.data,
+            "third_party": (self.third_party.data or "").strip(),
+            "public_withheld_reason": (self.public_withheld_reason.data or "").strip() if self.withhold_public.data else "",
         }
 
 

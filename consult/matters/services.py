@@ -15,7 +15,8 @@ from consult.permissions import can, require
 
 FIELDS = (
     "title", "kind", "organisation_id", "area", "location", "scope_description",
-    "est_households", "est_persons", "procedure", "is_sensitive", "requires_moderation", "status",
+    "est_households", "est_persons", "procedure", "is_sensitive", "requires_moderation",
+    "third_party", "public_withheld_reason", "status",
 )
 EDITABLE = FIELDS[:-1]
 

@@ -36,6 +36,7 @@ def _matter_form(matter=None) -> MatterForm:
     form.organisation_id.choices = [(o.id, o.name) for o in orgs]
     if matter is not None and not form.is_submitted():
         form.kind.data, form.procedure.data = matter.kind.value, matter.procedure.value
+        form.withhold_public.data = bool(matter.public_withheld_reason)
     return form
 
 
@@ -51,7 +52,7 @@ def matter_new():
         commit()
         flash(_("事项已创建。下一步：编写并发布公示。"), "success")
         return redirect(url_for("matters.detail", matter_id=matter.id))
-    return render_template("matters/form.html", form=form, matter=None)
+    return render_template("matters/form.html", form=form, matter=None), 422 if form.errors else 200
 
 
 @bp.route("/matters/<int:matter_id>")
@@ -82,7 +83,7 @@ def matter_edit(matter_id: int):
             commit()
             flash(_("事项已保存。"), "success")
             return redirect(url_for("matters.detail", matter_id=matter.id))
-    return render_template("matters/form.html", form=form, matter=matter)
+    return render_template("matters/form.html", form=form, matter=matter), 422 if form.errors else 200
 
 
 @bp.route("/matters/<int:matter_id>/status", methods=["POST"])

@@ -10,9 +10,10 @@ from consult.oversight.ledger import FILING_STATES, Row
 from consult.reports.models import STAGE_LABELS, STAGE_ORDER
 from consult.tabular import xlsx_cell
 
-HEADERS = (["序号", "事项名称", "事项类型", "评估程序", "责任单位", "区县", "公示日期", "定级日期"]
+HEADERS = (["序号", "事项名称", "事项类型", "评估程序", "责任单位", "区县", "第三方评估机构", "年度计划",
+            "公示日期", "定级日期"]
            + [f"{STAGE_LABELS[s]}日期" for s in STAGE_ORDER]
-           + ["风险等级", "评估结论", "评估轮次", "决策", "决策日期", "备案状态", "备案日期", "未评先决"])
+           + ["风险等级", "评估结论", "评估轮次", "决策", "决策日期", "备案状态", "备案日期", "未评先决", "不公示理由"])
 
 
 def _decision(value) -> str:
@@ -22,10 +23,11 @@ def _decision(value) -> str:
 def row_values(number: int, row: Row) -> list:
     d = row.as_dict()
     return ([number, d["title"], d["kind_label"], d["procedure_label"], d["organisation"], d["district"],
-             d["notice_on"] or "", d["level_set_on"] or ""]
+             d["third_party"], "计划内" if d["in_plan"] else "计划外", d["notice_on"] or "", d["level_set_on"] or ""]
             + [d["stages"][s.value] or "" for s in STAGE_ORDER]
             + [d["level_label"], d["outcome_label"], d["rounds"], _decision(d["decision"]), d["decided_on"] or "",
-               FILING_STATES[d["filing"]], d["filed_on"] or "", "是" if d["flag_decided_without_assessment"] else ""])
+               FILING_STATES[d["filing"]], d["filed_on"] or "", "是" if d["flag_decided_without_assessment"] else "",
+               d["public_withheld_reason"]])
 
 
 def ledger_xlsx(rows: list[Row], title: str) -> bytes:

@@ -13,6 +13,7 @@ from consult.register.models import RiskLevel
 from consult.reports.models import Outcome
 
 MAX_TEXT = 100
+THIRD_PARTY = {"yes": True, "no": False}
 
 
 def _enum_value(cls: type[enum.Enum], raw: str, label: str, errors: list[str]):
@@ -28,7 +29,7 @@ def _enum_value(cls: type[enum.Enum], raw: str, label: str, errors: list[str]):
 def _int(raw: str, label: str, errors: list[str], low: int, high: int):
     if not raw:
         return None
-    if not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
+    if len(raw) > 12 or not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
         errors.append(_("%(label)s须为 %(low)s–%(high)s 之间的整数。", label=label, low=low, high=high))
         return None
     return int(raw)
@@ -59,6 +60,11 @@ def parse(args: Mapping[str, str], organisation_ids: set[int] | None) -> tuple[F
         page=_int(get("page"), _("页码"), errors, 1, 100000) or 1,
         flagged=get("flagged") == "1",
     )
+    third_party = get("third_party")
+    if third_party and third_party not in THIRD_PARTY:
+        errors.append(_("第三方评估的取值无效。"))
+    else:
+        f.third_party = THIRD_PARTY.get(third_party)
     filing = get("filing")
     if filing and filing not in FILING_STATES:
         errors.append(_("备案状态的取值无效。"))
@@ -70,3 +76,16 @@ def parse(args: Mapping[str, str], organisation_ids: set[int] | None) -> tuple[F
     else:
         f.organisation_id = org
     return f, errors
+
+
+def plan_selection(args: Mapping[str, str], organisations: list, default_year: int):
+    """The organisation (one of those given; the first by default) and year a plan page shows."""
+    errors: list[str] = []
+    get = lambda k: (args.get(k) or "").strip()  # noqa: E731
+    year = _int(get("year"), _("年份"), errors, 2000, 2100) or default_year
+    raw = _int(get("organisation_id"), _("单位"), errors, 1, 2**31 - 1)
+    by_id = {o.id: o for o in organisations}
+    if raw is not None and raw not in by_id:
+        errors.append(_("所选单位不在您可查看的范围内。"))
+    org = by_id.get(raw) or (organisations[0] if organisations else None)
+    return org, year, errors

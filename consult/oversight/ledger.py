@@ -3,11 +3,13 @@
 Scope: admins see every organisation, supervisors only those assigned to them (User.supervised).
 Each row carries the dates of every step (first notice, level set, first version of each report
 stage, decision, filing), the current round's level, outcome and decision, the filing state, the
-number of rounds (re-assessments) and the 三个一律 flag: a decision recorded although the round has
-no level, no outcome or no 定稿 (not assessed → not decided).
+number of rounds (re-assessments), the third party (if commissioned), whether an annual plan lists
+the matter (计划内/计划外), the reason a body keeps it off the public pages, and the 三个一律 flag:
+a decision recorded although the round has no level, no outcome or no 定稿 (not assessed → not
+decided).
 
-Loading is four queries whatever the page size: matters, current assessments, first notice per
-matter, first version per (matter, stage).
+Loading is a fixed number of queries whatever the page size: matters, current assessments, rounds,
+first notice per matter, first version per (matter, stage), plan links.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from consult.auth.models import Role
 from consult.extensions import db
 from consult.matters.models import KIND_LABELS, PROCEDURE_LABELS, Matter, MatterKind, Procedure
 from consult.notices.models import Notice
+from consult.oversight.models import PlanItem
 from consult.register.models import RISK_LEVEL_LABELS, RiskLevel
 from consult.reports.models import OUTCOME_LABELS, STAGE_ORDER, Assessment, Outcome, ReportVersion, Stage
 from consult.timeutil import local_to_utc, to_local
@@ -41,13 +44,15 @@ class Filters:
     year: Optional[int] = None
     q: str = ""
     flagged: bool = False
+    third_party: Optional[bool] = None  # None: all; True: commissioned a third party; False: none
     page: int = 1
 
     def as_dict(self) -> dict[str, Any]:
         return {"organisation_id": self.organisation_id, "area": self.area,
                 "kind": self.kind.value if self.kind else "", "procedure": self.procedure.value if self.procedure else "",
                 "level": self.level.value if self.level else "", "outcome": self.outcome.value if self.outcome else "",
-                "filing": self.filing, "year": self.year, "q": self.q, "flagged": self.flagged}
+                "filing": self.filing, "year": self.year, "q": self.q, "flagged": self.flagged,
+                "third_party": {True: "yes", False: "no"}.get(self.third_party, "")}
 
 
 @dataclass
@@ -57,6 +62,7 @@ class Row:
     rounds: int
     notice_on: Optional[datetime]
     stages: dict[Stage, datetime] = field(default_factory=dict)
+    in_plan: bool = False  # linked from an item of an annual assessment plan (计划内)
 
     @property
     def level(self) -> Optional[RiskLevel]:
@@ -100,6 +106,8 @@ class Row:
             "decided_on": _day(a.decision_date if a else None),
             "filed_on": _day(a.filed_at if a else None), "filing": self.filing_state,
             "flag_decided_without_assessment": self.flagged,
+            "third_party": m.third_party, "in_plan": self.in_plan,
+            "public_withheld_reason": m.public_withheld_reason,
         }
 
 
@@ -134,6 +142,8 @@ def _query(ids: Optional[list[int]], f: Filters):
     if f.year is not None:
         stmt = stmt.where(Matter.created_at >= local_to_utc(datetime(f.year, 1, 1)),
                           Matter.created_at < local_to_utc(datetime(f.year + 1, 1, 1)))
+    if f.third_party is not None:
+        stmt = stmt.where(Matter.third_party != "" if f.third_party else Matter.third_party == "")
     if f.q:
         like = f"%{f.q.replace('%', '').replace('_', '')}%"
         stmt = stmt.where(or_(Matter.title.ilike(like), Matter.location.ilike(like)))
@@ -190,8 +200,9 @@ def _rows(matters: list[Matter]) -> list[Row]:
             .where(ReportVersion.assessment_id.in_([a.id for a in current.values()] or [-1]))
             .group_by(ReportVersion.assessment_id, ReportVersion.stage)):
         stages.setdefault(assessment_id, {})[stage] = first
+    planned = set(db.session.scalars(select(PlanItem.matter_id).where(PlanItem.matter_id.in_(ids))))
     return [Row(m, current.get(m.id), rounds.get(m.id, 0), notices.get(m.id),
-                stages.get(current[m.id].id, {}) if m.id in current else {}) for m in matters]
+                stages.get(current[m.id].id, {}) if m.id in current else {}, m.id in planned) for m in matters]
 
 
 def areas(actor) -> list[str]:

@@ -48,7 +48,7 @@ CASES = [
     Case("matters.matter_new", lambda w: "/staff/matters/new", frozenset({"organiser", "other_organiser"}),
          lambda w: {"title": "新事项", "kind": "project", "organisation_id": w["org"].id, "procedure": "general"},
          # the other organiser may create matters, but not for this organisation: the form says so
-         status={"organiser": 302, "other_organiser": 200}),
+         status={"organiser": 302, "other_organiser": 422}),
     Case("matters.matter_edit", lambda w: f"/staff/matters/{w['matter'].id}/edit", ORG,
          lambda w: {"title": "改名事项", "kind": "project", "organisation_id": w["org"].id, "procedure": "general"}, status=302),
     Case("matters.matter_status", lambda w: f"/staff/matters/{w['matter'].id}/status", ORG,

@@ -82,7 +82,7 @@ def test_matter_form_keeps_input_on_error(client):
         "title": "　", "kind": "project", "organisation_id": w["org"].id, "area": "保留的区域",
         "est_households": "很多", "procedure": "general"})
     body = resp.get_data(as_text=True)
-    assert resp.status_code == 200 and "此项为必填项" in body and "保留的区域" in body
+    assert resp.status_code == 422 and "此项为必填项" in body and "保留的区域" in body
     assert "请填写 0 到 1 亿之间的整数" in body or "Not a valid integer" not in body
     assert db.session.query(Matter).count() == 1
 
