@@ -49,7 +49,7 @@ def decided_matters() -> list[tuple]:
 
     stmt = (select(Matter, Assessment.decision_date).join(Assessment, Assessment.matter_id == Matter.id)
             .where(Assessment.is_current.is_(True), Assessment.decision_date.is_not(None)).order_by(Matter.id))
-    return list(db.session.execute(stmt).tuples())
+    return [(m, d) for m, d in db.session.execute(stmt)]
 
 
 def after_decision(decided_on: date) -> datetime:
