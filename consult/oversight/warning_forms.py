@@ -66,8 +66,9 @@ def _levels():
 
 
 class OneOf:
-    def __init__(self, message):
+    def __init__(self, message, required: bool = True):
         self.message = message
+        self.field_flags = {"required": True} if required else {}
 
     def __call__(self, form, field):
         if field.data not in {str(v) for v, _label in field.choices}:
@@ -108,7 +109,7 @@ class RaiseForm(FlaskForm):
     detail = TextAreaField(_l("具体情况"), validators=[MaxChars(TEXT_MAX), SafeText()])
     owner_unit = StringField(_l("责任单位"), validators=[NotBlank(_l("请填写责任单位。")), MaxChars(200), SafeText()])
     owner_id = SelectField(_l("责任人（选填）"), choices=[], validate_choice=False,
-                           validators=[OneOf(_l("请从列表中选择责任人。"))])
+                           validators=[OneOf(_l("请从列表中选择责任人。"), required=False)])
     deadline = StringField(_l("处置时限"), validators=[IsoDate(), MaxChars(10)],
                            description=_l("格式：2026-12-31；不填则为 15 天后。"))
 

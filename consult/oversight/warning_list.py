@@ -90,7 +90,8 @@ def _population(actor, f: WarningFilters):
         stmt = stmt.where(RiskWarning.level == f.level)
     if f.matter_id is not None:
         stmt = stmt.where(RiskWarning.matter_id == f.matter_id)
-    return stmt.order_by(RiskWarning.status, RiskWarning.deadline, RiskWarning.id.desc())
+    # open ones first (the most overdue at the top), then closed ones; by deadline within each
+    return stmt.order_by((RiskWarning.status == WarningStatus.CLOSED).asc(), RiskWarning.deadline, RiskWarning.id.desc())
 
 
 def listing(actor, f: WarningFilters, today: date) -> tuple[list[RiskWarning], dict]:
