@@ -1,4 +1,4 @@
-"""Tracking after the decision (/staff/matters/<id>/tracking) and the warning loop (/oversight/warnings).
+"""Tracking after the decision (/oversight/matters/<id>/tracking) and the warning loop (/oversight/warnings).
 
 Every staff role reaches these pages; what each sees is decided per matter (tracking.view,
 warning.view) and, on the list, by warning_list's scope."""
@@ -71,14 +71,14 @@ def _tracking_page(matter, form=None, raise_form=None, status=200):
         can_raise=can(current_user, "warning.raise", matter), **LABELS), status
 
 
-@bp.route("/staff/matters/<int:matter_id>/tracking")
+@bp.route("/oversight/matters/<int:matter_id>/tracking")
 def tracking_page(matter_id: int):
     matter = db.get_or_404(Matter, matter_id)
     require(current_user, "tracking.view", matter)
     return _tracking_page(matter)
 
 
-@bp.route("/staff/matters/<int:matter_id>/tracking", methods=["POST"])
+@bp.route("/oversight/matters/<int:matter_id>/tracking", methods=["POST"])
 def tracking_record(matter_id: int):
     matter = db.get_or_404(Matter, matter_id)
     require(current_user, "tracking.record", matter)
@@ -94,7 +94,7 @@ def tracking_record(matter_id: int):
     return redirect(url_for("warnings.tracking_page", matter_id=matter.id), 303)
 
 
-@bp.route("/staff/matters/<int:matter_id>/warnings", methods=["POST"])
+@bp.route("/oversight/matters/<int:matter_id>/warnings", methods=["POST"])
 def warning_raise(matter_id: int):
     matter = db.get_or_404(Matter, matter_id)
     require(current_user, "warning.raise", matter)
@@ -114,6 +114,7 @@ def warning_raise(matter_id: int):
 
 @bp.route("/oversight/warnings")
 def warning_list_page():
+    require(current_user, "warning.list")
     f, errors = warning_list.parse(request.args)
     today = service.local_day(utcnow())
     rows, figures = warning_list.listing(current_user, f, today)

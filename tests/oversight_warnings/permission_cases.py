@@ -28,11 +28,11 @@ def _today():
 
 
 CASES = [
-    Case("warnings.tracking_record", lambda w: f"/staff/matters/{_decided(w)}/tracking",
+    Case("warnings.tracking_record", lambda w: f"/oversight/matters/{_decided(w)}/tracking",
          frozenset({"organiser", "assessor", "admin"}), status=303,
          data=lambda w: {"observed_on": _today(), "phase": "during", "observation": "施工正常，未见聚集",
                          "new_complaints": "0", "level": "yellow"}),
-    Case("warnings.warning_raise", lambda w: f"/staff/matters/{w['matter'].id}/warnings",
+    Case("warnings.warning_raise", lambda w: f"/oversight/matters/{w['matter'].id}/warnings",
          frozenset({"organiser", "supervisor", "admin"}), status=303,
          data=lambda w: {"level": "yellow", "title": "部分住户拒绝搬迁", "owner_unit": "街道办", "owner_id": ""}),
     Case("warnings.warning_act", lambda w: f"/oversight/warnings/{_warning(w)}/actions",

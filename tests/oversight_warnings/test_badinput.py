@@ -22,12 +22,12 @@ def _setup(form):
     today = builders.today().isoformat()
     if form == "tracking":
         login(client_of[0], w["organiser"])
-        return (f"/staff/matters/{w['matter'].id}/tracking",
+        return (f"/oversight/matters/{w['matter'].id}/tracking",
                 {"observed_on": today, "phase": "during", "observation": KEEP, "new_complaints": "2", "level": "yellow",
                  "owner_unit": KEEP, "deadline": ""}, TrackingEntry)
     if form == "raise":
         login(client_of[0], w["organiser"])
-        return (f"/staff/matters/{w['matter'].id}/warnings",
+        return (f"/oversight/matters/{w['matter'].id}/warnings",
                 {"level": "yellow", "title": KEEP, "detail": KEEP, "owner_unit": KEEP, "owner_id": "", "deadline": ""},
                 RiskWarning)
     warning = builders.warning(w["matter"], deadline=builders.today() + timedelta(days=3))

@@ -60,7 +60,7 @@ def test_texts_after_the_decision_are_counted_from_the_next_day_without_personal
     assert (after.since, after.total, after.flagged) == (date(2026, 3, 2), 2, 1)
     assert [v["text"] for v in after.latest] == ["不给说法就上访，电话[手机号]", "补偿款什么时候发"]
     login(client, w["supervisor"])
-    page = client.get(f"/staff/matters/{m.id}/tracking").get_data(as_text=True)
+    page = client.get(f"/oversight/matters/{m.id}/tracking").get_data(as_text=True)
     assert "决策后新收到 2 条，其中含升级信号（上访、聚集、堵路等）1 条。" in page
     assert "不给说法就上访，电话[手机号]" in page and "13812345678" not in page
     assert "李**" not in page and "7号楼" not in page and "决策当天的意见" not in page
@@ -69,25 +69,25 @@ def test_texts_after_the_decision_are_counted_from_the_next_day_without_personal
 def test_the_page_says_whether_residents_can_still_comment(app, client):
     w = _world()
     login(client, w["organiser"])
-    page = client.get(f"/staff/matters/{w['matter'].id}/tracking").get_data(as_text=True)
+    page = client.get(f"/oversight/matters/{w['matter'].id}/tracking").get_data(as_text=True)
     assert f"公示“{w['notice'].title}”仍在征求意见期内" in page
     w["notice"].ends_at = w["notice"].starts_at + timedelta(hours=1)
     db.session.commit()
-    page = client.get(f"/staff/matters/{w['matter'].id}/tracking").get_data(as_text=True)
+    page = client.get(f"/oversight/matters/{w['matter'].id}/tracking").get_data(as_text=True)
     assert "公示征求意见期已于" in page and "此后网上意见无法提交。" in page
 
 
 def test_an_entry_is_recorded_and_audited(app, client):
     w = _world()
     login(client, w["assessor"])
-    resp = client.post(f"/staff/matters/{w['matter'].id}/tracking", data=_entry())
-    assert resp.status_code == 303 and resp.headers["Location"].endswith(f"/staff/matters/{w['matter'].id}/tracking")
+    resp = client.post(f"/oversight/matters/{w['matter'].id}/tracking", data=_entry())
+    assert resp.status_code == 303 and resp.headers["Location"].endswith(f"/oversight/matters/{w['matter'].id}/tracking")
     [entry] = db.session.scalars(select(TrackingEntry)).all()
     assert (entry.observation, entry.new_complaints, entry.new_risk, entry.phase.value) == ("部分住户仍有不满", 3, False, "after")
     assert db.session.scalars(select(RiskWarning)).all() == []
     [audit] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "tracking.record")).all()
     assert audit.actor_id == w["assessor"].id and audit.after["new_complaints"] == 3
-    page = client.get(f"/staff/matters/{w['matter'].id}/tracking").get_data(as_text=True)
+    page = client.get(f"/oversight/matters/{w['matter'].id}/tracking").get_data(as_text=True)
     assert "跟踪记录已保存。" in page and "跟踪记录（1）" in page and "部分住户仍有不满" in page
 
 
@@ -96,7 +96,7 @@ def test_a_new_risk_raises_a_warning_and_a_red_one_mails_the_supervisor(app, cli
     w["supervisor"].email = "zfw@example.gov.cn"
     db.session.commit()
     login(client, w["organiser"])
-    resp = client.post(f"/staff/matters/{w['matter'].id}/tracking",
+    resp = client.post(f"/oversight/matters/{w['matter'].id}/tracking",
                        data=_entry(new_risk="y", level="red", owner_unit="区住建局"))
     assert resp.status_code == 303
     [entry] = db.session.scalars(select(TrackingEntry)).all()
@@ -105,14 +105,14 @@ def test_a_new_risk_raises_a_warning_and_a_red_one_mails_the_supervisor(app, cli
     assert warning.owner_unit == "区住建局" and warning.deadline == builders.today() + timedelta(days=15)
     assert warning.title == f"跟踪发现新风险（{builders.today().isoformat()}）" and warning.detail == "部分住户仍有不满"
     assert [decrypt(m.recipient_enc) for m in db.session.scalars(select(Message))] == ["zfw@example.gov.cn"]
-    page = client.get(f"/staff/matters/{w['matter'].id}/tracking").get_data(as_text=True)
+    page = client.get(f"/oversight/matters/{w['matter'].id}/tracking").get_data(as_text=True)
     assert "跟踪记录已保存，并已发布预警。" in page and "红色预警" in page
 
 
 def test_a_new_risk_defaults_to_yellow_owned_by_the_body(app, client):
     w = _world()
     login(client, w["organiser"])
-    client.post(f"/staff/matters/{w['matter'].id}/tracking", data=_entry(new_risk="y", level="yellow"))
+    client.post(f"/oversight/matters/{w['matter'].id}/tracking", data=_entry(new_risk="y", level="yellow"))
     [warning] = db.session.scalars(select(RiskWarning)).all()
     assert (warning.level, warning.owner_unit) == (WarningLevel.YELLOW, "本单位")
 
@@ -120,9 +120,9 @@ def test_a_new_risk_defaults_to_yellow_owned_by_the_body(app, client):
 def test_no_tracking_before_a_decision(app, client):
     w = _world(None)
     login(client, w["organiser"])
-    page = client.get(f"/staff/matters/{w['matter'].id}/tracking").get_data(as_text=True)
+    page = client.get(f"/oversight/matters/{w['matter'].id}/tracking").get_data(as_text=True)
     assert "本事项尚未作出决策。" in page and "保存跟踪记录" not in page
-    resp = client.post(f"/staff/matters/{w['matter'].id}/tracking", data=_entry())
+    resp = client.post(f"/oversight/matters/{w['matter'].id}/tracking", data=_entry())
     assert resp.status_code == 409 and "本事项尚未作出决策，决策后才能记录跟踪情况。" in resp.get_data(as_text=True)
     assert db.session.scalars(select(TrackingEntry)).all() == []
 
@@ -131,11 +131,11 @@ def test_dates_before_the_decision_or_after_today_are_refused(app, client):
     w = _world(decided_days_ago=3)
     login(client, w["organiser"])
     before = (builders.today() - timedelta(days=4)).isoformat()
-    resp = client.post(f"/staff/matters/{w['matter'].id}/tracking", data=_entry(observed_on=before))
+    resp = client.post(f"/oversight/matters/{w['matter'].id}/tracking", data=_entry(observed_on=before))
     decided = (builders.today() - timedelta(days=3)).isoformat()
     assert resp.status_code == 422 and f"跟踪日期不能早于决策日期（{decided}）。" in resp.get_data(as_text=True)
     tomorrow = (builders.today() + timedelta(days=1)).isoformat()
-    resp = client.post(f"/staff/matters/{w['matter'].id}/tracking", data=_entry(observed_on=tomorrow))
+    resp = client.post(f"/oversight/matters/{w['matter'].id}/tracking", data=_entry(observed_on=tomorrow))
     page = resp.get_data(as_text=True)
     assert resp.status_code == 422 and "跟踪日期不能晚于今天。" in page and "部分住户仍有不满" in page
     assert db.session.scalars(select(TrackingEntry)).all() == []
@@ -144,8 +144,8 @@ def test_dates_before_the_decision_or_after_today_are_refused(app, client):
 def test_a_repeated_submission_saves_one_entry(app, client):
     w = _world()
     login(client, w["organiser"])
-    assert client.post(f"/staff/matters/{w['matter'].id}/tracking", data=_entry(new_risk="y")).status_code == 303
-    resp = client.post(f"/staff/matters/{w['matter'].id}/tracking", data=_entry(new_risk="y"))
+    assert client.post(f"/oversight/matters/{w['matter'].id}/tracking", data=_entry(new_risk="y")).status_code == 303
+    resp = client.post(f"/oversight/matters/{w['matter'].id}/tracking", data=_entry(new_risk="y"))
     assert resp.status_code == 422 and "同一天内容相同的跟踪记录已经保存过，无需重复提交。" in resp.get_data(as_text=True)
     assert len(db.session.scalars(select(TrackingEntry)).all()) == 1
     assert len(db.session.scalars(select(RiskWarning)).all()) == 1
@@ -153,7 +153,7 @@ def test_a_repeated_submission_saves_one_entry(app, client):
 
 def test_who_sees_the_tracking_page(app, client):
     w = _world()
-    url = f"/staff/matters/{w['matter'].id}/tracking"
+    url = f"/oversight/matters/{w['matter'].id}/tracking"
     for role, status in (("supervisor", 200), ("admin", 200), ("organiser", 200), ("assessor", 200),
                          ("other", 403), ("expert", 403)):
         client.get("/")  # fresh request
@@ -164,13 +164,13 @@ def test_who_sees_the_tracking_page(app, client):
     db.session.commit()
     login(client, stranger)
     assert client.get(url).status_code == 403
-    assert client.get("/staff/matters/99999/tracking").status_code == 404
+    assert client.get("/oversight/matters/99999/tracking").status_code == 404
 
 
 def test_a_supervisor_sees_the_page_but_no_tracking_form(app, client):
     w = _world()
     login(client, w["supervisor"])
-    page = client.get(f"/staff/matters/{w['matter'].id}/tracking").get_data(as_text=True)
+    page = client.get(f"/oversight/matters/{w['matter'].id}/tracking").get_data(as_text=True)
     assert "保存跟踪记录" not in page and "发布预警" in page  # supervisors may raise, not record
 
 
@@ -178,5 +178,5 @@ def test_the_matter_page_links_to_tracking(app, client):
     w = _world()
     login(client, w["organiser"])
     page = client.get(f"/staff/matters/{w['matter'].id}").get_data(as_text=True)
-    assert f'href="/staff/matters/{w["matter"].id}/tracking"' in page
+    assert f'href="/oversight/matters/{w["matter"].id}/tracking"' in page
     assert f'href="/oversight/warnings?matter_id={w["matter"].id}"' in page

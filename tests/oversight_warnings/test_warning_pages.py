@@ -70,6 +70,8 @@ def test_each_role_sees_its_own_warnings(app, client):
         assert resp.status_code == 200 and sorted(_titles(resp.get_data(as_text=True))) == sorted(titles), role
     login(client, owner)
     assert _titles(client.get("/oversight/warnings").get_data(as_text=True)) == ["戊 我负责的"]
+    login(client, w["expert"])
+    assert client.get("/oversight/warnings").status_code == 403
 
 
 def test_the_supervisor_figures_and_definition(app, client):
@@ -181,7 +183,7 @@ def test_closing_needs_a_review_and_happens_once(app, client):
 def test_manual_raise(app, client):
     w = _world()
     login(client, w["supervisor"])
-    url = f"/staff/matters/{w['matter'].id}/warnings"
+    url = f"/oversight/matters/{w['matter'].id}/warnings"
     data = {"level": "red", "title": "部分住户拒绝搬迁", "detail": "3 户表示将上访", "owner_unit": "街道办",
             "owner_id": str(w["organiser"].id), "deadline": (builders.today() + timedelta(days=7)).isoformat()}
     resp = client.post(url, data=data)
