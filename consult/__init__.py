@@ -136,7 +136,7 @@ VIEW_MODULES = (
     "consult.analysis.point_views", "consult.analysis.pool_views", "consult.analysis.api_views",
     "consult.jobs.views", "consult.reports.views", "consult.review.views", "consult.review.expert_views",
     "consult.audit.views", "consult.register.views", "consult.register.response_views", "consult.oversight.views",
-    "consult.oversight.report_views", "consult.oversight.public_views",
+    "consult.oversight.report_views", "consult.oversight.public_views", "consult.oversight.warning_views",
     "consult.oversight.plan_views",
 )
 

@@ -150,14 +150,35 @@ def purge() -> None:
 @click.command("daily")
 @with_appcontext
 def daily() -> None:
-    """Run once a day (cron): hearing reminders for tomorrow, then the retention purge."""
+    """Run once a day (cron): hearing reminders for tomorrow, the warning sweep, then the retention purge."""
     from consult.hearings.attendance import queue_reminders
     from consult.jobs import commit
     from consult.models import utcnow
 
     now = utcnow()
     click.echo(f"已为 {queue_reminders(now=now)} 名参会人员排队发送会前提醒。")
+    run_warnings_sweep(now)
     run_purge(now)
+    commit()
+
+
+def run_warnings_sweep(now) -> None:
+    """Overdue measures and new escalation signals raise warnings; overdue warnings escalate."""
+    from consult.oversight.warnings import sweep
+
+    c = sweep(now=now)
+    click.echo(f"预警巡查：措施逾期新发预警 {c['measures']} 条，升级信号新发预警 {c['signals']} 条，"
+               f"逾期升级 {c['escalated']} 条，通知邮件 {c['emails']} 封。")
+
+
+@click.command("warnings-sweep")
+@with_appcontext
+def warnings_sweep_command() -> None:
+    """The warning sweep alone (also part of `flask daily`); safe to run more than once a day."""
+    from consult.jobs import commit
+    from consult.models import utcnow
+
+    run_warnings_sweep(utcnow())
     commit()
 
 
@@ -258,5 +279,5 @@ def stability_index_command(month: str, as_json: bool, record: bool) -> None:
 
 def register(app: Flask) -> None:
     for command in (create_admin, seed_demo_command, demo, worker, purge, daily, sweep_command, analyse,
-                    matters_command, report, ledger_command, stability_index_command):
+                    matters_command, report, ledger_command, stability_index_command, warnings_sweep_command):
         app.cli.add_command(command)

@@ -101,6 +101,7 @@ RULES: dict[str, Rule] = {
     # warnings (预警): raised by the body or its supervisor, worked by the owner and the body,
     # closed (销号) after a closing review by the supervisor (or an admin)
     "warning.view": lambda a, o: views_matter(a, o) or supervises_matter(a, o),
+    "warning.list": lambda a, o: _is_staff(a) and a.role != Role.EXPERT,  # the list scopes rows by role
     "warning.raise": lambda a, o: manages_matter(a, o) or supervises_matter(a, o) or is_admin(a),
     "warning.act": lambda a, o: (manages_matter(a, o) or is_admin(a)
                                  or (_is_staff(a) and o is not None and getattr(o, "owner_id", None) == a.id)),

@@ -30,6 +30,9 @@ class UserForm(FlaskForm):
     display_name = StringField(_l("姓名"), validators=[NotBlank(), MaxChars(100), SafeText()])
     role = SelectField(_l("角色"), choices=_role_choices())
     organisations = CheckboxList(_l("所属单位（组织者）"), coerce=int, validators=[Optional()])
+    email = StringField(_l("通知邮箱"), validators=[Optional(), MaxChars(254), SafeText(), Regexp(
+        r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("请填写有效的邮箱地址，例如 name@example.gov.cn。"))],
+        description=_l("选填。预警逾期升级、红色预警等通知发送到此邮箱（主要用于备案审查（政法委）账号）。"))
     is_enabled = BooleanField(_l("启用"), default=True)
     password = PasswordField(
         _l("密码"),

@@ -63,6 +63,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[Optional[datetime]]
     last_login_at: Mapped[Optional[datetime]]
+    email: Mapped[Optional[str]] = mapped_column(String(254))  # work mailbox for notices (escalated warnings)
     # bumped on logout, password change and role change: older session cookies stop working
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 

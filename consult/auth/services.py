@@ -18,7 +18,7 @@ from consult.crypto import keyed_hash
 from consult.extensions import db
 from consult.permissions import require
 
-USER_FIELDS = ("username", "display_name", "role", "is_enabled")
+USER_FIELDS = ("username", "display_name", "role", "is_enabled", "email")
 
 
 class AuthError(ValueError):
@@ -112,14 +112,14 @@ def update_organisation(org: Organisation, *, actor, name: str, description: str
 
 def create_user(
     *, actor, username: str, display_name: str, password: str, role: Role,
-    organisations: list[Organisation] = (),
+    organisations: list[Organisation] = (), email: str | None = None,
 ) -> User:
     if actor is not None:  # None only from the CLI bootstrap of the first admin
         require(actor, "admin.manage")
     username = username.strip()
     if db.session.scalar(select(User).where(func.lower(User.username) == username.lower())):
         raise AuthError(_("用户名已被使用。"))
-    user = User(username=username, display_name=display_name.strip(), role=role)
+    user = User(username=username, display_name=display_name.strip(), role=role, email=_email(email))
     user.set_password(password)
     user.organisations = list(organisations) if role == Role.ORGANISER else []
     db.session.add(user)
@@ -130,7 +130,7 @@ def create_user(
 
 def update_user(
     user: User, *, actor, display_name: str, role: Role, is_enabled: bool,
-    organisations: list[Organisation], password: str | None = None,
+    organisations: list[Organisation], password: str | None = None, email: str | None = None,
 ) -> User:
     require(actor, "admin.manage")
     if user.id == actor.id and (not is_enabled or role != Role.ADMIN):
@@ -138,6 +138,8 @@ def update_user(
     before = {**snapshot(user, USER_FIELDS), "organisations": sorted(o.name for o in user.organisations)}
     old_access = (user.role, user.is_enabled, user.organisation_ids)
     user.display_name, user.role, user.is_enabled = display_name.strip(), role, is_enabled
+    if email is not None:  # None: unchanged; "" clears it
+        user.email = _email(email)
     user.organisations = list(organisations) if role == Role.ORGANISER else []
     if password:
         user.set_password(password)
@@ -148,6 +150,10 @@ def update_user(
         after["password"] = "（已重置）"
     record(actor=actor, action="user.update", obj=user, matter_id=None, before=before, after=after)
     return user
+
+
+def _email(value: str | None) -> str | None:
+    return (value or "").strip() or None
 
 
 def list_users() -> list[User]:

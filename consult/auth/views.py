@@ -150,11 +150,11 @@ def _save_user(form: UserForm, user: User | None):
         if user is None:
             services.create_user(actor=current_user, username=form.username.data,
                                  display_name=form.display_name.data, password=form.password.data,
-                                 role=role, organisations=orgs)
+                                 role=role, organisations=orgs, email=form.email.data or "")
         else:
             services.update_user(user, actor=current_user, display_name=form.display_name.data,
                                  role=role, is_enabled=form.is_enabled.data, organisations=orgs,
-                                 password=form.password.data or None)
+                                 password=form.password.data or None, email=form.email.data or "")
     except services.AuthError as exc:
         db.session.rollback()
         form.username.errors.append(str(exc))
