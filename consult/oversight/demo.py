@@ -10,8 +10,16 @@ district per month, drawn with a fixed seed (random.Random(2026)) so every start
   flagged     every 25th matter is decided without an assessment (三个一律) to show the flag
   measures    high and medium items get two measures due 30 and 60 days after the decision:
               70 % done on time, 15 % late, 15 % still open
-The matters belong to the demo's organisations, which the demo supervisor oversees. Generated rows
-are inserted directly (no audit entries: this is history, not staff actions).
+  third party about half of the project and reform matters name a commissioned assessor (invented
+              names, THIRD_PARTIES), so the third-party share means something; the first decided
+              reform and project matters are withheld from public pages (WITHHELD)
+  loop        annual plans, tracking entries and warnings with actions: see demo_loop
+  voices      questionnaires with responses and held hearings with registrations: see
+              demo_participation
+Each addition after the matters draws from its own generator seeded from `seed`, so the matters
+stay what they were. The matters belong to the demo's organisations, which the demo supervisor
+oversees. Generated rows are inserted directly (no audit entries: this is history, not staff
+actions).
 """
 from __future__ import annotations
 

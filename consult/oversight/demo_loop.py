@@ -10,14 +10,17 @@ Called by demo.seed_history once its matters exist; each part draws from its own
              15 % (medium), 4 % (low) with 3–12 new complaints, otherwise 35 % have 1–4 complaints
   warnings   one per tracking entry with a new risk (red on a high-risk matter or with 8+
              complaints, else yellow); exactly one yellow measure_overdue warning per measure that
-             passed its deadline undone (open, or closed unresolved when a quarter of them is
-             reviewed) and per measure that was done late (closed, resolved, on the day it was done);
-             five manual ones on decided matters. Deadline 15–30 days after raising. Outcome of the
-             others: 60 % closed resolved on time, 12 % resolved late, 10 % closed unresolved,
-             18 % still open; a warning whose closing day has not come stays open. Every open
-             warning past its deadline was escalated the day after the deadline. One to three
-             actions each. Owner: the organisation's first organiser (else only the unit);
-             closed by the first supervisor (else the first admin).
+             passed its deadline undone (a third each: resolved on time by a remedy with a new
+             time limit while the measure stays undone, closed unresolved, still open) and per
+             measure that was done late (closed, resolved, on the day it was done); a manual one
+             20–120 days after the decision of ten drawn matters, where that day has passed.
+             Deadline 15–30 days after raising. Outcome of the others, in shuffled blocks of
+             ten: 6 closed resolved on time, 2 resolved late, 1 closed unresolved, 1 still open;
+             a warning whose closing day has not come stays open. Every warning open past its
+             deadline (still open, or closed late) was escalated the day after it. One to three
+             actions each. Owner: the organisation's first organiser (else only the unit); manual
+             ones raised by that organiser (else the closer); closed by the first supervisor
+             (else the first admin).
 Nothing is dated after `now`.
 """
 from __future__ import annotations
@@ -51,8 +54,12 @@ ACTIONS = ("责任单位负责人带队入户走访，听取群众意见。", "�
            "公开整改方案并设立意见反馈渠道。", "约请群众代表座谈，通报整改进展。", "对{c}问题开展专项检查。")
 REVIEW_OK = ("整改措施已落实，群众诉求得到回应，经回访未再出现集中反映，风险已化解。",
              "经复核，相关问题已妥善处理，群众基本满意，同意关闭。")
+REVIEW_DONE = "防范措施已完成，经回访群众无新的反映，风险已化解。"
+REVIEW_REMEDY = "经督办，责任单位已制定补救方案并重新明确完成时限，相关风险已得到控制。"
 REVIEW_NOT = ("措施未能完全落实，部分群众诉求仍未解决，转入重新评估程序。",
               "风险未能消除，已报请决策机关调整实施方案。")
+BLOCK = ("on_time",) * 6 + ("late",) * 2 + ("unresolved", "open")  # outcomes, shuffled per block of ten
+MEASURE_BLOCK = ("on_time", "unresolved", "open")
 UNSTARTED = ((MatterKind.PROJECT, "农贸市场改造"), (MatterKind.PROJECT, "殡葬服务设施选址"),
              (MatterKind.POLICY, "公交线路调整"), (MatterKind.REFORM, "事业单位分类改革"),
              (MatterKind.PROJECT, "城中村改造征收"))
@@ -87,7 +94,7 @@ def seed_loop(made: list, orgs: list[Organisation], *, now: datetime, seed: int)
                 w.raise_(m, level, WarningSource.TRACKING, f"跟踪发现新风险：{concern}", entry.observation,
                          entry.observed_on + timedelta(days=w.rng.randint(0, 2)), concern, tracking_entry_id=entry.id)
     _measure_warnings(w, decided, today)
-    for m, a in w.rng.sample(decided, min(5, len(decided))):
+    for m, a in w.rng.sample(decided, min(10, len(decided))):
         day = a.decision_date + timedelta(days=w.rng.randint(20, 120))
         if day <= today:
             concern = w.rng.choice(CONCERNS[m.kind])
@@ -159,16 +166,18 @@ def _measure_warnings(w: "_Warnings", decided: list, today: date) -> None:
         w.raise_(m, WarningLevel.YELLOW, WarningSource.MEASURE_OVERDUE, f"防范措施逾期未完成：{measure.text}",
                  f"责任单位：{measure.responsible_unit}；完成期限：{measure.deadline:%Y-%m-%d}。",
                  measure.deadline + timedelta(days=1), "防范措施", measure_id=measure.id,
-                 closing=(done, True) if late else None)
+                 closing=(done, True, REVIEW_DONE) if late else None)
 
 
 class _Warnings:
     def __init__(self, rng, organisers: dict[int, User], closer: Optional[User], now: datetime):
         self.rng, self.organisers, self.closer, self.now = rng, organisers, closer, now
         self.today = to_local(now).date()
+        self.queues: dict[bool, list[str]] = {}
 
     def raise_(self, m: Matter, level, source, title: str, detail: str, day: date, concern: str, *,
                manual=False, closing=None, **links) -> Optional[RiskWarning]:
+        """One warning raised on `day`; closing = (day, resolved, review) when the outcome is known."""
         day = min(day, self.today)
         owner, rng = self.organisers.get(m.organisation_id), self.rng
         if manual and owner is None and self.closer is None:
@@ -179,32 +188,39 @@ class _Warnings:
                         raised_at=_at(day, 10, self.now), status=WarningStatus.OPEN, **links,
                         raised_by_id=(owner or self.closer).id if manual else None)
         w.created_at = w.updated_at = w.raised_at
-        close_day, resolved = closing if closing else self._outcome(source, day, deadline)
+        close_day, resolved, review = closing or self._outcome(source, day, deadline)
         if close_day is not None and close_day <= self.today and _at(close_day, 16, self.now) < self.now:
             w.status, w.closed_at, w.resolved = WarningStatus.CLOSED, _at(close_day, 16, self.now), resolved
-            w.closed_by_id = self.closer.id if self.closer else None
-            w.closing_review = rng.choice(REVIEW_OK if resolved else REVIEW_NOT)
+            w.closed_by_id, w.closing_review = self.closer and self.closer.id, review
             w.updated_at = w.closed_at
-        elif self.today > deadline:
-            w.escalated_at = _at(deadline + timedelta(days=1), 9, self.now)
-            w.updated_at = w.escalated_at
+        if (w.closed_at and close_day > deadline) or (not w.closed_at and self.today > deadline):
+            w.escalated_at = _at(deadline + timedelta(days=1), 9, self.now)  # open past its deadline
+            w.updated_at = w.updated_at if w.closed_at else w.escalated_at
         db.session.add(w)
-        last = to_local(w.closed_at).date() if w.closed_at else self.today
+        self._actions(w, owner, day, concern)
+        return w
+
+    def _actions(self, w: RiskWarning, owner: Optional[User], day: date, concern: str) -> None:
+        rng, last = self.rng, to_local(w.closed_at).date() if w.closed_at else self.today
         days = sorted({day + timedelta(days=rng.randint(0, max(0, (last - day).days)))
                        for _ in range(rng.randint(1, 3))})
         for taken in days:
             w.actions.append(WarningAction(taken_on=taken, text=rng.choice(ACTIONS).format(c=concern),
                                            created_by_id=owner and owner.id, created_at=_at(taken, 15, self.now)))
-        return w
 
-    def _outcome(self, source, day: date, deadline: date) -> tuple[Optional[date], Optional[bool]]:
-        rng, roll = self.rng, self.rng.random()
-        if source == WarningSource.MEASURE_OVERDUE:  # the measure is still undone
-            return (deadline - timedelta(days=rng.randint(0, 5)), False) if roll < 0.25 else (None, None)
-        if roll < 0.6:
-            return day + timedelta(days=rng.randint(5, (deadline - day).days)), True
-        if roll < 0.72:
-            return deadline + timedelta(days=rng.randint(3, 15)), True
-        if roll < 0.82:
-            return deadline - timedelta(days=rng.randint(0, 5)), False
-        return None, None
+    def _outcome(self, source, day: date, deadline: date) -> tuple[Optional[date], Optional[bool], str]:
+        """Drawn in shuffled blocks, so that even a dozen warnings show the whole mix."""
+        rng, measure = self.rng, source == WarningSource.MEASURE_OVERDUE
+        queue = self.queues.setdefault(measure, [])
+        if not queue:
+            queue.extend(rng.sample(MEASURE_BLOCK, len(MEASURE_BLOCK)) if measure else
+                         rng.sample(BLOCK, len(BLOCK)))
+        outcome = queue.pop()
+        if outcome == "on_time":
+            return (day + timedelta(days=rng.randint(5, (deadline - day).days)), True,
+                    REVIEW_REMEDY if measure else rng.choice(REVIEW_OK))
+        if outcome == "late":
+            return deadline + timedelta(days=rng.randint(3, 15)), True, rng.choice(REVIEW_OK)
+        if outcome == "unresolved":
+            return deadline - timedelta(days=rng.randint(0, 5)), False, rng.choice(REVIEW_NOT)
+        return None, None, ""
