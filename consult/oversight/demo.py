@@ -129,7 +129,9 @@ def _decide(rng, m: Matter, a: Assessment, decided_at: datetime, now: datetime) 
             a.acknowledged_at = decided_at + timedelta(days=5)
     if a.final_level == RiskLevel.LOW:
         return
-    item = RiskItem(matter_id=m.id, number=1, title="群众对补偿和环境影响的担忧", level=a.final_level)
+    likelihood, severity = (4, 4) if a.final_level == RiskLevel.HIGH else (3, 3)  # the default matrix's bands
+    item = RiskItem(matter_id=m.id, number=1, title="群众对补偿和环境影响的担忧", level=a.final_level,
+                    likelihood=likelihood, severity=severity)
     db.session.add(item)
     db.session.flush()
     for days in (30, 60):
