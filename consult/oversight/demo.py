@@ -67,6 +67,10 @@ def seed_history(*, now: datetime, seed: int = 2026) -> int:
     _dress(random.Random(f"{seed}-dress"), made)
     seed_loop(made, orgs, now=now, seed=seed)  # plan, tracking, warnings: separate generators, so the
     seed_participation(made, now=now, seed=seed)  # matters above stay the same whatever is added here
+    for m, a in made:  # history: the rows were last changed at their last step, not at seeding time
+        steps = [m.created_at, a.set_at, a.filed_at, a.acknowledged_at]
+        m.updated_at = a.updated_at = min(max(t for t in steps if t is not None), now)
+        a.created_at = m.created_at
     db.session.flush()
     return count
 
@@ -123,15 +127,17 @@ def _final_version(m: Matter, a: Assessment, at: datetime, now: datetime) -> Non
 
 def _decide(rng, m: Matter, a: Assessment, decided_at: datetime, now: datetime) -> None:
     a.decision_adopted, a.decision_date = True, decided_at.date()
-    if rng.random() < 0.75:
+    filed = rng.random() < 0.75
+    acknowledged = filed and rng.random() < 0.5
+    if filed and decided_at + timedelta(days=2) < now:
         a.filed_at, m.status = decided_at + timedelta(days=2), MatterStatus.FILED
-        if rng.random() < 0.5:
+        if acknowledged and decided_at + timedelta(days=5) < now:
             a.acknowledged_at = decided_at + timedelta(days=5)
     if a.final_level == RiskLevel.LOW:
         return
     likelihood, severity = (4, 4) if a.final_level == RiskLevel.HIGH else (3, 3)  # the default matrix's bands
     item = RiskItem(matter_id=m.id, number=1, title="群众对补偿和环境影响的担忧", level=a.final_level,
-                    likelihood=likelihood, severity=severity)
+                    likelihood=likelihood, severity=severity, created_at=decided_at, updated_at=decided_at)
     db.session.add(item)
     db.session.flush()
     for days in (30, 60):
@@ -141,5 +147,5 @@ def _decide(rng, m: Matter, a: Assessment, decided_at: datetime, now: datetime) 
         if done is not None and done >= now:
             done = None
         db.session.add(Measure(item_id=item.id, text="公开补偿标准并设立意见反馈渠道", responsible_unit="责任单位",
-                               deadline=deadline, done_at=done,
+                               deadline=deadline, done_at=done, created_at=decided_at, updated_at=done or decided_at,
                                status=MeasureStatus.DONE if done else MeasureStatus.IN_PROGRESS))

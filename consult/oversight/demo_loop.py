@@ -106,27 +106,30 @@ def seed_loop(made: list, orgs: list[Organisation], *, now: datetime, seed: int)
 def _plans(rng, made: list, orgs, organisers: dict[int, User], now: datetime) -> None:
     local_now = to_local(now)
     for org in orgs:
-        author = organisers.get(org.id)
         for year in (local_now.year - 1, local_now.year):
-            created = min(local_to_utc(datetime(year, 1, 10, 9)), now)
-            mine = [m for m, _a in made if m.organisation_id == org.id and to_local(m.created_at).year == year]
+            _plan_year(rng, made, org.id, year, organisers.get(org.id), now)
 
-            def item(**kw):
-                db.session.add(PlanItem(organisation_id=org.id, year=year, created_by_id=author and author.id,
-                                        created_at=created, updated_at=created, **kw))
-            months = sorted({to_local(m.created_at).month for m, _a in made if to_local(m.created_at).year == year})
-            for m in mine:
-                if rng.random() < 0.85:
-                    item(title=m.title.split("（")[0], kind=m.kind, area=m.area,
-                         expected_month=to_local(m.created_at).month, matter_id=m.id)
-            past = [x for x in months if year < local_now.year or x < local_now.month] or list(range(1, 13))
-            for _ in range(rng.randint(1, 3)):
-                kind, topic = rng.choice(UNSTARTED)
-                item(title=f"{rng.choice(sorted({m.area for m, _a in made}))}{topic}", kind=kind, area="",
-                     expected_month=rng.choice(past), note="尚未启动评估")
-            if year == local_now.year and local_now.month < 12:
-                kind, topic = rng.choice(UNSTARTED)
-                item(title=f"全区{topic}", kind=kind, expected_month=rng.randint(local_now.month + 1, 12))
+
+def _plan_year(rng, made: list, org_id: int, year: int, author: Optional[User], now: datetime) -> None:
+    local_now, created = to_local(now), min(local_to_utc(datetime(year, 1, 10, 9)), now)
+
+    def item(**kw):
+        db.session.add(PlanItem(organisation_id=org_id, year=year, created_by_id=author and author.id,
+                                created_at=created, updated_at=created, **kw))
+    for m in (m for m, _a in made if m.organisation_id == org_id and to_local(m.created_at).year == year):
+        if rng.random() < 0.85:
+            item(title=m.title.split("（")[0], kind=m.kind, area=m.area, expected_month=to_local(m.created_at).month,
+                 matter_id=m.id)
+    months = sorted({to_local(m.created_at).month for m, _a in made if to_local(m.created_at).year == year})
+    past = [x for x in months if year < local_now.year or x < local_now.month] \
+        or (list(range(1, 13)) if year < local_now.year else [])  # no month of this year gone yet
+    districts = sorted({m.area for m, _a in made})
+    for _ in range(rng.randint(1, 3) if past else 0):
+        (kind, topic), district = rng.choice(UNSTARTED), rng.choice(districts)
+        item(title=f"{district}{topic}", kind=kind, area=district, expected_month=rng.choice(past), note="尚未启动评估")
+    if year == local_now.year and local_now.month < 12:
+        kind, topic = rng.choice(UNSTARTED)
+        item(title=f"全区{topic}", kind=kind, expected_month=rng.randint(local_now.month + 1, 12))
 
 
 def _tracking(rng, m: Matter, a, organisers: dict[int, User], today: date, now: datetime):

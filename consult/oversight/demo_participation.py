@@ -89,6 +89,7 @@ def _build(survey: Survey, variant: str) -> dict[str, Question]:
         setattr(survey, f"{name}_option_ids", [o.id for o in by_code[code].options if o.code in opt_codes])
     survey.group_question_id = by_code[DEFINITIONS["group"]].id
     survey.distance_question_id = by_code[DEFINITIONS["distance"]].id if DEFINITIONS["distance"] in by_code else None
+    survey.updated_at = survey.opens_at  # explicit: not the clock of seeding
     return by_code
 
 

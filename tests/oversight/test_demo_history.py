@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from consult.auth.models import Role
 from consult.extensions import db
@@ -48,6 +48,28 @@ def _on_time(w: RiskWarning) -> bool:
     return w.status == WarningStatus.CLOSED and w.resolved is True and to_local(w.closed_at).date() <= w.deadline
 
 
+GENERATED = ("matters", "assessments", "report_versions", "risk_items", "risk_measures", "oversight_plan_items",
+             "oversight_tracking_entries", "oversight_warnings", "oversight_warning_actions", "surveys",
+             "survey_responses", "hearing_meetings", "hearing_registrations")
+
+
+def _latest_dates() -> dict[str, object]:
+    """The latest value of every date and time column of the generated tables but the deadlines."""
+    out = {}
+    for name in GENERATED:
+        table = db.metadata.tables[name]
+        for col in table.columns:
+            if col.name != "deadline" and col.type.python_type in (datetime, date):
+                out[f"{name}.{col.name}"] = db.session.scalar(select(func.max(col)))
+    return out
+
+
+def _nothing_after(now: datetime) -> None:
+    today = to_local(now).date()
+    late = {k: v for k, v in _latest_dates().items() if v is not None and v > (now if isinstance(v, datetime) else today)}
+    assert late == {}
+
+
 def test_matters_third_parties_withheld_and_plans(app):
     staffed, bare, organiser, supervisor = _world()
     assert seed_history(now=NOW) == 73
@@ -80,6 +102,21 @@ def test_matters_third_parties_withheld_and_plans(app):
     assert all(i.created_by_id == (organiser.id if i.organisation_id == staffed.id else None) for i in items)
     assert all(i.created_at <= NOW for i in items)
     assert {o.id for o in supervisor.supervised} == {staffed.id, bare.id}
+    _nothing_after(NOW)
+
+
+def test_at_the_turn_of_the_year_nothing_is_dated_after_now(app):
+    staffed, bare, _organiser, _supervisor = _world()
+    now = datetime(2027, 1, 3, 1, 0, tzinfo=timezone.utc)  # 09:00 on 3 January in Shanghai
+    assert seed_history(now=now) == 72
+    _nothing_after(now)
+    items = list(db.session.scalars(select(PlanItem)))
+    assert {(i.organisation_id, i.year) for i in items} == {(o.id, y) for o in (staffed, bare) for y in (2026, 2027)}
+    this_year = [i for i in items if i.year == 2027]  # no month of 2027 has passed: nothing missed yet
+    assert not [i for i in this_year if i.note]
+    assert {i.expected_month for i in this_year if i.matter_id} == {1}
+    assert [i.expected_month > 1 for i in this_year if i.matter_id is None] == [True, True]  # one per body, later
+    assert db.session.query(RiskWarning).count() > 0 and db.session.query(Response).count() > 0
 
 
 def test_tracking_and_warnings(app):
