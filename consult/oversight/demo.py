@@ -131,6 +131,9 @@ def _decide(rng, m: Matter, a: Assessment, decided_at: datetime, now: datetime) 
     acknowledged = filed and rng.random() < 0.5
     if filed and decided_at + timedelta(days=2) < now:
         a.filed_at, m.status = decided_at + timedelta(days=2), MatterStatus.FILED
+        # the filed 定稿; no frozen PDF is stored for generated history (the pages say it cannot be re-checked)
+        a.filed_version_id = db.session.scalar(select(ReportVersion.id).where(
+            ReportVersion.assessment_id == a.id, ReportVersion.stage == Stage.FINAL))
         if acknowledged and decided_at + timedelta(days=5) < now:
             a.acknowledged_at = decided_at + timedelta(days=5)
     if a.final_level == RiskLevel.LOW:

@@ -109,13 +109,16 @@ def _filed(assessment_id: int) -> Assessment:
 @supervision_bp.route("/<int:assessment_id>")
 def filing_detail(assessment_id: int):
     a = _filed(assessment_id)
-    return render_template("review/filing.html", a=a, doc=a.filed_version.document, check=filing.verify(a),
+    return render_template("review/filing.html", a=a, doc=a.filed_version.document if a.filed_version else None,
+                           check=filing.verify(a),
                            ack_form=EmptyForm())
 
 
 @supervision_bp.route("/<int:assessment_id>/pdf")
 def filing_pdf(assessment_id: int):
     a = _filed(assessment_id)
+    if not a.frozen_pdf_key:  # filed outside the platform: no frozen copy here
+        abort(404)
     return Response(filing.frozen_pdf(a), mimetype="application/pdf", headers={
         "Content-Disposition": f"attachment; filename=filed-{a.matter_id}-{a.frozen_hash[:8]}.pdf"})
 

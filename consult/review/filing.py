@@ -93,7 +93,10 @@ def frozen_pdf(assessment: Assessment) -> bytes:
 
 def verify(assessment: Assessment) -> dict:
     """Re-check the frozen PDF and the version snapshot against the hash shown at filing."""
-    version = db.session.get(ReportVersion, assessment.filed_version_id)
+    version = db.session.get(ReportVersion, assessment.filed_version_id) if assessment.filed_version_id else None
+    if version is None or not assessment.frozen_pdf_key or not assessment.frozen_hash:
+        # filed outside the platform (history brought in): nothing was frozen here to compare with
+        return {"ok": False, "missing": True, "pdf": False, "snapshot": False}
     try:
         pdf = frozen_pdf(assessment)
     except (OSError, ValueError):

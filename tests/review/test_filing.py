@@ -124,3 +124,24 @@ def test_admin_sets_supervised_organisations(app, client):
     resp = client.post(f"/staff/supervisors/{w['organiser'].id}", data={f"u{w['organiser'].id}-organisations": []})
     assert resp.status_code == 303
     assert "只能为“备案审查（政法委）”角色" in client.get("/staff/supervisors").get_data(as_text=True)
+
+
+def test_history_filed_without_a_frozen_copy_says_it_cannot_be_rechecked(app, client):
+    """Filings brought in from before the platform (the demo's history) have no frozen PDF: the pages
+    say so instead of failing, and there is no PDF to download."""
+    w = _world()
+    v = builders.final(w)
+    a = v.assessment
+    a.decision_adopted, a.decision_date, a.filed_at = True, date(2026, 1, 5), utcnow()
+    a.filed_version_id = v.id
+    db.session.commit()
+    assert filing.verify(a) == {"ok": False, "missing": True, "pdf": False, "snapshot": False}
+    login(client, w["organiser"])
+    page = client.get(f"/staff/matters/{w['matter'].id}/decision")
+    assert page.status_code == 200
+    assert "本平台未存档备案时冻结的 PDF（历史数据），无法复核" in page.get_data(as_text=True)
+    login(client, w["supervisor"])
+    page = client.get(f"/supervision/{a.id}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "无法复核" in text and "下载备案 PDF" not in text
+    assert client.get(f"/supervision/{a.id}/pdf").status_code == 404
