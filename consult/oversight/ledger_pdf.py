@@ -224,3 +224,27 @@ def pdf_job(job_id: int, user_id: int, args: dict) -> None:
     report_progress(job_id, 0, total, _("正在生成打印版"))
     data = ledger_pdf(user, f, rows, total, utcnow())
     finish_job(job_id, data, _("稳评台账.pdf"), "application/pdf")
+
+
+def start_xlsx_job(*, actor, args: Mapping[str, str], total: int):
+    """A tracked job making the XLSX of a large ledger (above SYNC_ROWS rows), like the PDF."""
+    require(actor, "oversight.view")
+    clean = {k: args[k] for k in FILTER_KEYS if args.get(k)}
+    return start_job("ledger_xlsx", xlsx_job, actor.id, clean, actor=actor, matter_id=None,
+                     label=_("稳评台账 Excel（%(n)s 项）", n=total))
+
+
+def xlsx_job(job_id: int, user_id: int, args: dict) -> None:
+    from consult.oversight.exports import ledger_xlsx
+
+    user = db.session.get(User, user_id)
+    require(user, "oversight.view")
+    ids = scope_ids(user)
+    f, errors = ledger_filters.parse(args, None if ids is None else set(ids))
+    if errors:
+        raise ValueError("；".join(errors))
+    rows, total = ledger(user, f, paged=False)
+    report_progress(job_id, 0, total, _("正在生成 Excel"))
+    data = ledger_xlsx(rows, _("社会稳定风险评估工作台账"))
+    finish_job(job_id, data, _("稳评台账.xlsx"),
+               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -58,6 +58,10 @@ def ledger_xlsx():
     f, errors = _filters()
     if errors:
         return Response("\n".join(errors), status=422, mimetype="text/plain; charset=utf-8")
+    _rows, total = ledger.ledger(current_user, f)  # the count first: a large ledger goes to a job
+    if total > ledger_pdf_module.SYNC_ROWS:
+        return render_template("oversight/ledger_pdf_job.html", total=total, query=request.args,
+                               sync_rows=ledger_pdf_module.SYNC_ROWS, fmt="xlsx")
     rows, _total = ledger.ledger(current_user, f, paged=False)
     data = exports.ledger_xlsx(rows, _("社会稳定风险评估工作台账"))
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -74,7 +78,7 @@ def ledger_pdf():
         return _too_many(total)
     if total > ledger_pdf_module.SYNC_ROWS:
         return render_template("oversight/ledger_pdf_job.html", total=total, query=request.args,
-                               sync_rows=ledger_pdf_module.SYNC_ROWS)
+                               sync_rows=ledger_pdf_module.SYNC_ROWS, fmt="pdf")
     rows, total = ledger.ledger(current_user, f, paged=False)
     data = ledger_pdf_module.ledger_pdf(current_user, f, rows, total, utcnow())
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": "inline; filename=ledger.pdf"})
@@ -89,6 +93,17 @@ def ledger_pdf_job():
     if total > ledger_pdf_module.MAX_ROWS:
         return _too_many(total)
     job = ledger_pdf_module.start_pdf_job(actor=current_user, args=request.args, total=total)
+    commit()
+    return redirect(url_for("jobs.status", job_id=job.id), 303)
+
+
+@bp.route("/ledger.xlsx", methods=["POST"])
+def ledger_xlsx_job():
+    f, errors = _filters()
+    if errors:
+        return Response("\n".join(errors), status=422, mimetype="text/plain; charset=utf-8")
+    _rows, total = ledger.ledger(current_user, f)
+    job = ledger_pdf_module.start_xlsx_job(actor=current_user, args=request.args, total=total)
     commit()
     return redirect(url_for("jobs.status", job_id=job.id), 303)
 

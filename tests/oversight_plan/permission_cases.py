@@ -18,4 +18,5 @@ CASES = [
     Case("oversight_plan.item_delete", lambda w: _item_url(w, "delete"), EDITORS, status=303),
     # a large ledger's printable PDF as a tracked job: the overseers (who may read the ledger)
     Case("oversight.ledger_pdf_job", lambda w: "/oversight/ledger.pdf", frozenset({"admin", "supervisor"}), status=303),
+    Case("oversight.ledger_xlsx_job", lambda w: "/oversight/ledger.xlsx", frozenset({"admin", "supervisor"}), status=303),
 ]

@@ -107,7 +107,7 @@ def test_a_large_ledger_is_made_by_a_tracked_job_for_the_requester(app, client, 
     resp = client.get("/oversight/ledger.pdf", query_string={"third_party": "no"})
     page = resp.get_data(as_text=True)
     assert resp.status_code == 200 and resp.mimetype == "text/html"
-    assert "筛选结果共 5 项，超过 3 项的打印版在后台生成" in page
+    assert "筛选结果共 5 项，超过 3 项时在后台生成" in page and "稳评台账打印版" in page
     assert 'action="/oversight/ledger.pdf?third_party=no"' in page
     resp = client.post("/oversight/ledger.pdf", query_string={"third_party": "no"})
     assert resp.status_code == 303 and "/staff/jobs/" in resp.headers["Location"]
@@ -120,6 +120,29 @@ def test_a_large_ledger_is_made_by_a_tracked_job_for_the_requester(app, client, 
     assert "港口扩建" not in text  # the job keeps the requester's scope
     login(client, w["admin"])
     assert client.get(resp.headers["Location"] + "/download").status_code == 403  # only the requester
+
+
+def test_a_large_ledger_xlsx_is_made_by_a_tracked_job_too(app, client, monkeypatch):
+    from openpyxl import load_workbook
+
+    w = planned_world()
+    monkeypatch.setattr(ledger_pdf, "SYNC_ROWS", 3)
+    login(client, w["supervisor"])
+    resp = client.get("/oversight/ledger.xlsx", query_string={"third_party": "no"})
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and resp.mimetype == "text/html"
+    assert "筛选结果共 5 项，超过 3 项时在后台生成" in page and "在后台生成 Excel" in page
+    assert 'action="/oversight/ledger.xlsx?third_party=no"' in page
+    resp = client.post("/oversight/ledger.xlsx", query_string={"third_party": "no"})
+    assert resp.status_code == 303 and "/staff/jobs/" in resp.headers["Location"]
+    status = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "稳评台账 Excel（5 项）" in status and "下载 稳评台账.xlsx" in status
+    ws = load_workbook(io.BytesIO(client.get(resp.headers["Location"] + "/download").data)).active
+    titles = [r[1] for r in ws.iter_rows(min_row=3, values_only=True)]
+    assert len(titles) == 5 and "公厕选址" in " ".join(titles) and "港口扩建" not in " ".join(titles)
+    monkeypatch.setattr(ledger_pdf, "SYNC_ROWS", 5)  # at the limit it is made in the request
+    resp = client.get("/oversight/ledger.xlsx", query_string={"third_party": "no"})
+    assert resp.status_code == 200 and resp.data[:2] == b"PK"
 
 
 def test_job_refuses_bad_filters_and_too_many_rows(app, client, monkeypatch):
