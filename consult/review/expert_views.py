@@ -95,7 +95,17 @@ def assignment_opinion(assignment_id: int):
 
 @supervision_bp.route("/")
 def filings():
-    return render_template("review/filings.html", filings=filing.filings_for(current_user))
+    """The supervisor's desk: escalated warnings first (overdue and sent up to them), then filings."""
+    from consult.oversight import warning_list
+    from consult.oversight.models import WarningStatus
+    from consult.oversight.warnings import local_day
+
+    escalated, _figures = warning_list.listing(
+        current_user, warning_list.WarningFilters(status=WarningStatus.OPEN, escalated=True), local_day(utcnow()))
+    from consult.oversight.warning_views import LABELS
+
+    return render_template("review/filings.html", filings=filing.filings_for(current_user), escalated=escalated,
+                           today=local_day(utcnow()), **LABELS)
 
 
 def _filed(assessment_id: int) -> Assessment:
