@@ -150,7 +150,8 @@ def purge() -> None:
 @click.command("daily")
 @with_appcontext
 def daily() -> None:
-    """Run once a day (cron): hearing reminders for tomorrow, the warning sweep, then the retention purge."""
+    """Run once a day (cron): hearing reminders for tomorrow, the warning sweep, last month's stability
+    index into its history, then the retention purge."""
     from consult.hearings.attendance import queue_reminders
     from consult.jobs import commit
     from consult.models import utcnow
@@ -158,8 +159,20 @@ def daily() -> None:
     now = utcnow()
     click.echo(f"已为 {queue_reminders(now=now)} 名参会人员排队发送会前提醒。")
     run_warnings_sweep(now)
+    run_index_record(now)
     run_purge(now)
     commit()
+
+
+def run_index_record(now) -> None:
+    """Record last month's stability index under the formula in force (a changed formula adds rows)."""
+    from consult.oversight import stability
+    from consult.oversight.months import Month
+    from consult.timeutil import to_local
+
+    month = Month.of(to_local(now).date()).previous()
+    click.echo(f"已记录 {month} 平安稳定指数 {len(stability.record(month, now=now))} 个区县（公式 "
+               f"{stability.formula().get('version', '')}）。")
 
 
 def run_warnings_sweep(now) -> None:

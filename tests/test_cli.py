@@ -17,6 +17,24 @@ def test_daily_purges_old_personal_data(app):
     assert db.session.get(Comment, old.id).author_name is None
 
 
+def test_daily_records_last_months_index_once_per_formula(app):
+    from sqlalchemy import select
+
+    from consult.oversight.models import IndexFigure
+    from consult.oversight.months import Month
+    from consult.timeutil import to_local
+
+    w = factories.world()  # one matter in 'A市B区'
+    runner = app.test_cli_runner()
+    last = str(Month.of(to_local(utcnow()).date()).previous())
+    for _ in range(2):
+        result = runner.invoke(args=["daily"])
+        assert result.exit_code == 0, result.output
+        assert f"已记录 {last} 平安稳定指数 1 个区县" in result.output
+    rows = list(db.session.scalars(select(IndexFigure)))
+    assert [(r.month, r.district) for r in rows] == [(last, w["matter"].area)]  # refreshed, not duplicated
+
+
 def test_seed_demo_is_idempotent_and_prints_logins(app):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed-demo"])
