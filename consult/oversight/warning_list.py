@@ -20,7 +20,7 @@ from consult.extensions import db
 from consult.oversight.models import RiskWarning, WarningLevel, WarningStatus
 from consult.oversight.warnings import is_overdue, resolved_on_time
 
-PAGE_LIMIT = 500
+PAGE_SIZE = 100
 MAX_TEXT = 100
 
 
@@ -95,12 +95,12 @@ def _population(actor, f: WarningFilters):
 
 
 def listing(actor, f: WarningFilters, today: date) -> tuple[list[RiskWarning], dict]:
-    """The rows to show (state filters applied) and the figures of the population."""
+    """Every row matching (state filters applied; the page slices them) and the figures of the population."""
     population = list(db.session.scalars(_population(actor, f)))
     rows = [w for w in population
             if (f.status is None or w.status == f.status) and (not f.overdue or is_overdue(w, today))
             and (not f.escalated or w.escalated_at is not None)]
-    return rows[:PAGE_LIMIT], figures(population, today)
+    return rows, figures(population, today)
 
 
 def figures(warnings: list[RiskWarning], today: date) -> dict:

@@ -118,7 +118,12 @@ def warning_list_page():
     f, errors = warning_list.parse(request.args)
     today = service.local_day(utcnow())
     rows, figures = warning_list.listing(current_user, f, today)
-    return render_template("oversight/warnings.html", rows=rows, figures=figures, f=f, errors=errors, today=today,
+    pages = max(1, -(-len(rows) // warning_list.PAGE_SIZE))
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
+    shown = rows[(page - 1) * warning_list.PAGE_SIZE: page * warning_list.PAGE_SIZE]
+    return render_template("oversight/warnings.html", rows=shown, total=len(rows), page=page, pages=pages,
+                           query={k: v for k, v in request.args.items() if k != "page"},
+                           figures=figures, f=f, errors=errors, today=today,
                            districts=warning_list.districts(current_user), levels=WarningLevel,
                            overseer=can(current_user, "oversight.view"), **LABELS), 422 if errors else 200
 

@@ -35,3 +35,23 @@ def test_desk_without_escalations_shows_only_filings(app, client):
     login(client, w["supervisor"])
     page = client.get("/supervision/").get_data(as_text=True)
     assert "逾期升级的风险预警" not in page and "暂无备案的报告。" in page
+
+
+def test_warning_list_pages_by_a_hundred(app, client, monkeypatch):
+    from consult.oversight import warning_list
+
+    monkeypatch.setattr(warning_list, "PAGE_SIZE", 2)
+    w = add_outside_roles(factories.world())
+    for n in range(5):
+        warning(w["matter"], title=f"预警第{n}号", deadline=today() + timedelta(days=n))
+    login(client, w["admin"])
+    first = client.get("/oversight/warnings").get_data(as_text=True)
+    assert "共 5 条 · 第 1 / 3 页" in first and first.count('href="/oversight/warnings/') == 2
+    assert "预警第0号" in first and "预警第2号" not in first and 'href="/oversight/warnings?page=2"' in first
+    last = client.get("/oversight/warnings?page=3").get_data(as_text=True)
+    assert "预警第4号" in last and last.count('href="/oversight/warnings/') == 1 and "下一页" not in last
+    for bad in ("0", "-1", "abc", "99999999999999999999"):
+        resp = client.get(f"/oversight/warnings?page={bad}")
+        assert resp.status_code == 200 and "预警第" in resp.get_data(as_text=True)
+    # the figures count every warning in scope, not the page
+    assert "<dt>发布预警</dt><dd>5</dd>" in first
