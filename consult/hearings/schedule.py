@@ -76,16 +76,20 @@ def _apply(meeting: Meeting, values: dict, now: datetime) -> None:
     _check(meeting, now)
 
 
+def default_seat_categories(capacity: int) -> list[SeatCategory]:
+    """The default seat categories (rules.default_categories) with seats shared out for a capacity."""
+    templates = rules.default_categories()
+    return [SeatCategory(code=t["code"], name=t["name"], seats=seats, min_seats=t.get("min_seats", 0), position=pos,
+                         is_affected=t.get("is_affected", False), counts_in_share=t.get("counts_in_share", True),
+                         is_public=t.get("is_public", True))
+            for pos, (t, seats) in enumerate(zip(templates, rules.seats_for(capacity, templates)))]
+
+
 def create_meeting(matter: Matter, *, actor, now: datetime, **values) -> Meeting:
     require(actor, "matter.manage", matter)
     meeting = Meeting(matter=matter, status=MeetingStatus.DRAFT, rules=rules.default_rules())
     _apply(meeting, values, now)
-    templates = rules.default_categories()
-    for pos, (t, seats) in enumerate(zip(templates, rules.seats_for(meeting.capacity, templates))):
-        meeting.categories.append(SeatCategory(
-            code=t["code"], name=t["name"], seats=seats, min_seats=t.get("min_seats", 0), position=pos,
-            is_affected=t.get("is_affected", False), counts_in_share=t.get("counts_in_share", True),
-            is_public=t.get("is_public", True)))
+    meeting.categories.extend(default_seat_categories(meeting.capacity))
     db.session.add(meeting)
     db.session.flush()
     record(actor=actor, action="hearing.create", obj=meeting, matter_id=matter.id, after=snapshot(meeting, FIELDS))

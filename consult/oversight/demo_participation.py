@@ -24,8 +24,9 @@ from consult.crypto import keyed_hash
 from consult.extensions import db
 from consult.hearings import rules
 from consult.hearings.models import (HearingStance, Meeting, MeetingKind, MeetingOfficial, MeetingStatus,
-                                     OfficialRole, Registration, RegStatus, SeatCategory)
+                                     OfficialRole, Registration, RegStatus)
 from consult.hearings.registration import CONSENT_VERSION
+from consult.hearings.schedule import default_seat_categories
 from consult.matters.models import MatterKind
 from consult.receipts import RECEIPT_ALPHABET
 from consult.register.models import RiskLevel
@@ -155,12 +156,7 @@ def _hearing(rng, m, level: RiskLevel) -> None:
                       public_summary="听证会已按期召开，听证参加人围绕补偿、环境影响和实施安排发表意见，"
                                      "责任单位逐一作了回应。", created_at=m.created_at + timedelta(days=2),
                       updated_at=starts + timedelta(hours=3))
-    templates = rules.default_categories()
-    for pos, (t, seats) in enumerate(zip(templates, rules.seats_for(meeting.capacity, templates))):
-        meeting.categories.append(SeatCategory(
-            code=t["code"], name=t["name"], seats=seats, min_seats=t.get("min_seats", 0), position=pos,
-            is_affected=t.get("is_affected", False), counts_in_share=t.get("counts_in_share", True),
-            is_public=t.get("is_public", True)))
+    meeting.categories.extend(default_seat_categories(meeting.capacity))
     for role, name in ((OfficialRole.CHAIR, "周文"), (OfficialRole.OFFICER, "郑敏"), (OfficialRole.RECORDER, "钱颖")):
         meeting.officials.append(MeetingOfficial(role=role, name=name, organisation="江城大学公共管理学院"))
     db.session.add(meeting)

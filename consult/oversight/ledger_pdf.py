@@ -203,16 +203,28 @@ def ledger_pdf(actor, f: Filters, rows: list[Row], total: int, now: datetime) ->
                   filters_text=describe(f, names, labels()))
 
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def start_pdf_job(*, actor, args: Mapping[str, str], total: int):
     """A tracked job making the PDF of a large ledger; the requester downloads it from the job page."""
+    return _start(actor, args, "pdf", _("稳评台账打印版（%(n)s 项）", n=total))
+
+
+def start_xlsx_job(*, actor, args: Mapping[str, str], total: int):
+    """A tracked job making the XLSX of a large ledger (above SYNC_ROWS rows), like the PDF."""
+    return _start(actor, args, "xlsx", _("稳评台账 Excel（%(n)s 项）", n=total))
+
+
+def _start(actor, args: Mapping[str, str], fmt: str, label: str):
     require(actor, "oversight.view")
     clean = {k: args[k] for k in FILTER_KEYS if args.get(k)}
-    return start_job("ledger_pdf", pdf_job, actor.id, clean, actor=actor, matter_id=None,
-                     label=_("稳评台账打印版（%(n)s 项）", n=total))
+    return start_job(f"ledger_{fmt}", export_job, actor.id, clean, fmt, actor=actor, matter_id=None, label=label)
 
 
-def pdf_job(job_id: int, user_id: int, args: dict) -> None:
+def export_job(job_id: int, user_id: int, args: dict, fmt: str = "pdf") -> None:
     from consult.models import utcnow
+    from consult.oversight.exports import ledger_xlsx
 
     user = db.session.get(User, user_id)
     require(user, "oversight.view")  # still a supervisor or admin when the job runs
@@ -221,30 +233,9 @@ def pdf_job(job_id: int, user_id: int, args: dict) -> None:
     if errors:
         raise ValueError("；".join(errors))
     rows, total = ledger(user, f, paged=False)
-    report_progress(job_id, 0, total, _("正在生成打印版"))
-    data = ledger_pdf(user, f, rows, total, utcnow())
-    finish_job(job_id, data, _("稳评台账.pdf"), "application/pdf")
-
-
-def start_xlsx_job(*, actor, args: Mapping[str, str], total: int):
-    """A tracked job making the XLSX of a large ledger (above SYNC_ROWS rows), like the PDF."""
-    require(actor, "oversight.view")
-    clean = {k: args[k] for k in FILTER_KEYS if args.get(k)}
-    return start_job("ledger_xlsx", xlsx_job, actor.id, clean, actor=actor, matter_id=None,
-                     label=_("稳评台账 Excel（%(n)s 项）", n=total))
-
-
-def xlsx_job(job_id: int, user_id: int, args: dict) -> None:
-    from consult.oversight.exports import ledger_xlsx
-
-    user = db.session.get(User, user_id)
-    require(user, "oversight.view")
-    ids = scope_ids(user)
-    f, errors = ledger_filters.parse(args, None if ids is None else set(ids))
-    if errors:
-        raise ValueError("；".join(errors))
-    rows, total = ledger(user, f, paged=False)
-    report_progress(job_id, 0, total, _("正在生成 Excel"))
-    data = ledger_xlsx(rows, _("社会稳定风险评估工作台账"))
-    finish_job(job_id, data, _("稳评台账.xlsx"),
-               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    if fmt == "xlsx":
+        report_progress(job_id, 0, total, _("正在生成 Excel"))
+        finish_job(job_id, ledger_xlsx(rows, _("社会稳定风险评估工作台账")), _("稳评台账.xlsx"), XLSX_MIME)
+    else:
+        report_progress(job_id, 0, total, _("正在生成打印版"))
+        finish_job(job_id, ledger_pdf(user, f, rows, total, utcnow()), _("稳评台账.pdf"), "application/pdf")

@@ -167,7 +167,10 @@ def main() -> None:
                  "ledger, 未评先决 filter": "/oversight/ledger?flagged=1&year=2024",
                  "monthly report 2025-06": "/oversight/monthly?month=2025-06",
                  "index, 50 districts + 6-month trend": "/oversight/index?month=2025-06",
-                 "public district page (三率)": "/transparency/区县07"}
+                 "public district page (三率)": "/transparency/区县07",
+                 "warning list (3,000 warnings), first page": "/oversight/warnings",
+                 "warning list, overdue in one district": "/oversight/warnings?overdue=1&district=区县07",
+                 "annual plan, one body (no plan items)": "/oversight/plan"}
         results = {}
         for name, path in pages.items():
             assert client.get(path).status_code == 200, path
