@@ -150,18 +150,32 @@ def purge() -> None:
 @click.command("daily")
 @with_appcontext
 def daily() -> None:
-    """Run once a day (cron): hearing reminders for tomorrow, the warning sweep, last month's stability
-    index into its history, then the retention purge."""
+    """Run once a day (cron): hearing reminders for tomorrow, the voice pools brought up to date, the
+    warning sweep, last month's stability index into its history, then the retention purge."""
     from consult.hearings.attendance import queue_reminders
     from consult.jobs import commit
     from consult.models import utcnow
 
     now = utcnow()
     click.echo(f"已为 {queue_reminders(now=now)} 名参会人员排队发送会前提醒。")
+    run_pool_sync()
     run_warnings_sweep(now)
     run_index_record(now)
     run_purge(now)
     commit()
+
+
+def run_pool_sync() -> None:
+    """Mirror new comments, answers and hearing points into every matter's voice pool (only where a
+    source changed), so the warning sweep and the index read current texts without anyone opening a pool."""
+    from sqlalchemy import select
+
+    from consult.analysis.freshness import ensure_synced
+    from consult.extensions import db
+    from consult.matters.models import Matter
+
+    synced = sum(ensure_synced(matter_id) for matter_id in db.session.scalars(select(Matter.id).order_by(Matter.id)))
+    click.echo(f"已同步 {synced} 个事项的意见汇集。")
 
 
 def run_index_record(now) -> None:

@@ -17,6 +17,23 @@ def test_daily_purges_old_personal_data(app):
     assert db.session.get(Comment, old.id).author_name is None
 
 
+def test_daily_brings_the_voice_pools_up_to_date(app):
+    from sqlalchemy import select
+
+    from consult.analysis.models import Voice
+
+    w = factories.world()
+    factories.comment(w["notice"], "再不解决我们就集体上访")
+    assert db.session.scalar(select(Voice.id)) is None  # nobody opened the pool
+    result = app.test_cli_runner().invoke(args=["daily"])
+    assert result.exit_code == 0, result.output
+    assert "已同步 1 个事项的意见汇集。" in result.output
+    [v] = db.session.scalars(select(Voice)).all()
+    assert v.text == "再不解决我们就集体上访" and v.is_flagged
+    again = app.test_cli_runner().invoke(args=["daily"])
+    assert "已同步 0 个事项的意见汇集。" in again.output  # nothing changed since
+
+
 def test_daily_records_last_months_index_once_per_formula(app):
     from sqlalchemy import select
 
