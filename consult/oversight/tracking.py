@@ -192,5 +192,5 @@ def notice_window(matter, *, now: datetime) -> dict:
     """Whether residents can still comment online: a published notice open now, else when the last closed."""
     published = [n for n in matter.notices if n.is_published]
     open_now = [n for n in published if n.is_open(now)]
-    last_end = max((n.ends_at for n in published), default=None)
-    return {"open": open_now, "last_end": last_end, "any": bool(published)}
+    last = max(published, key=lambda n: n.ends_at, default=None)
+    return {"open": open_now, "last_end": last.ends_at if last else None, "last": last, "any": bool(published)}

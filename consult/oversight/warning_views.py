@@ -68,6 +68,7 @@ def _tracking_page(matter, form=None, raise_form=None, status=200):
         warnings=warning_list.listing(current_user, warning_list.WarningFilters(matter_id=matter.id),
                                       service.local_day(now))[0],
         today=service.local_day(now), now=now, can_record=can(current_user, "tracking.record", matter),
+        can_manage=can(current_user, "matter.manage", matter),
         can_raise=can(current_user, "warning.raise", matter), **LABELS), status
 
 

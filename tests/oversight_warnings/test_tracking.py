@@ -75,6 +75,11 @@ def test_the_page_says_whether_residents_can_still_comment(app, client):
     db.session.commit()
     page = client.get(f"/oversight/matters/{w['matter'].id}/tracking").get_data(as_text=True)
     assert "公示征求意见期已于" in page and "此后网上意见无法提交。" in page
+    edit = f'href="/staff/notices/{w["notice"].id}/edit"'
+    assert "可延长原公示的征求意见期" in page and edit in page  # the organiser can keep it open
+    login(client, w["supervisor"])
+    page = client.get(f"/oversight/matters/{w['matter'].id}/tracking").get_data(as_text=True)
+    assert "可延长原公示的征求意见期" in page and edit not in page  # supervisors do not edit notices
 
 
 def test_an_entry_is_recorded_and_audited(app, client):
