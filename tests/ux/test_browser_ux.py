@@ -2,6 +2,7 @@
 page, including every questionnaire page and the phone check-in; tap targets, error focus, titles.
 Screenshots go to artifacts/screenshots/ux-*.png."""
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -71,7 +72,7 @@ def test_resident_notice_pages_on_a_phone(app, live_server, phone_page, client):
     page.get_by_role("button", name="提交意见").click()
     page.wait_for_load_state()
     assert page.title().startswith("错误：")
-    page.wait_for_function("document.activeElement.classList.contains('error-summary')", timeout=5000)
+    _wait_until(page, "document.activeElement.classList.contains('error-summary')")
     _check(page, "03-comment-error")
     page.goto(f"{live_server}/notices/{n.id}?page=3")
     _check(page, "04-notice-page-3")
@@ -106,7 +107,7 @@ def test_every_questionnaire_page_on_a_phone(live_server, phone_page):
     page.get_by_role("link", name="开始填写").click()
     page.get_by_role("button", name="下一部分").click()
     assert page.title().startswith("错误：")
-    page.wait_for_function("document.activeElement.id === 'errors'", timeout=5000)  # set after load
+    _wait_until(page, "document.activeElement.id === 'errors'")  # set after load
     _check(page, "11-survey-error")
     for label in ("直接受影响（征收、拆迁、安置对象或紧邻住户）", "500 米以内", "是", "30—44 岁", "农民"):
         page.get_by_label(label, exact=True).check()
@@ -214,3 +215,12 @@ def test_staff_pages_at_desk_size(live_server, desk_page):
     _login(page, live_server, "admin")
     page.goto(f"{live_server}/admin/audit")
     _check(page, "41-admin-audit", width=1280)
+
+
+def _wait_until(page, expression: str, timeout: float = 5.0) -> None:
+    """Poll a condition from the test side: Playwright's wait_for_function re-evaluates its predicate
+    with eval inside the page when it is not true at once, which the site's CSP (no unsafe-eval) refuses."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"not true within {timeout} s: {expression}"
+        time.sleep(0.05)
