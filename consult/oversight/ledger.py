@@ -126,10 +126,6 @@ def scope_ids(actor) -> Optional[list[int]]:
     return []
 
 
-def _current_assessment():
-    return select(Assessment.matter_id).where(Assessment.is_current.is_(True))
-
-
 def _query(ids: Optional[list[int]], f: Filters):
     stmt = select(Matter)
     if ids is not None:

@@ -30,14 +30,9 @@ class TrackingError(WarningError):
     pass
 
 
-def current_assessment(matter):
-    from consult.reports.models import Assessment
-
-    return db.session.scalar(select(Assessment).where(Assessment.matter_id == matter.id,
-                                                      Assessment.is_current.is_(True)))
-
-
 def decision_date(matter) -> Optional[date]:
+    from consult.reports.services import current_assessment
+
     a = current_assessment(matter)
     return a.decision_date if a is not None else None
 
@@ -147,12 +142,6 @@ def measure_progress(matter, *, now: datetime) -> MeasureProgress:
 
 
 # --- resident texts after the decision -------------------------------------------------------
-
-def sync_pool(matter_id: int) -> None:
-    from consult.analysis.freshness import ensure_synced
-
-    ensure_synced(matter_id)
-
 
 def flagged_since(matter_id: int, since: datetime) -> int:
     from consult.analysis.models import Voice

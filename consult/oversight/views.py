@@ -53,57 +53,59 @@ def ledger_page():
     ), 422 if errors else 200
 
 
+def _bad_filters(errors: list[str]) -> Response:
+    return Response("\n".join(errors), status=422, mimetype="text/plain; charset=utf-8")
+
+
 @bp.route("/ledger.xlsx")
 def ledger_xlsx():
-    f, errors = _filters()
-    if errors:
-        return Response("\n".join(errors), status=422, mimetype="text/plain; charset=utf-8")
-    _rows, total = ledger.ledger(current_user, f)  # the count first: a large ledger goes to a job
-    if total > ledger_pdf_module.SYNC_ROWS:
-        return render_template("oversight/ledger_pdf_job.html", total=total, query=request.args,
-                               sync_rows=ledger_pdf_module.SYNC_ROWS, fmt="xlsx")
-    rows, _total = ledger.ledger(current_user, f, paged=False)
-    data = exports.ledger_xlsx(rows, _("社会稳定风险评估工作台账"))
-    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": "attachment; filename=ledger.xlsx"})
+    return _export("xlsx")
 
 
 @bp.route("/ledger.pdf")
 def ledger_pdf():
+    return _export("pdf")
+
+
+def _export(fmt: str):
+    """The filtered ledger as a file, made in the request up to SYNC_ROWS rows; above, a page offers
+    the tracked job (the PDF also stops at MAX_ROWS)."""
     f, errors = _filters()
     if errors:
-        return Response("\n".join(errors), status=422, mimetype="text/plain; charset=utf-8")
+        return _bad_filters(errors)
     _rows, total = ledger.ledger(current_user, f)  # the count first: a large ledger goes to a job
-    if total > ledger_pdf_module.MAX_ROWS:
+    if fmt == "pdf" and total > ledger_pdf_module.MAX_ROWS:
         return _too_many(total)
     if total > ledger_pdf_module.SYNC_ROWS:
         return render_template("oversight/ledger_pdf_job.html", total=total, query=request.args,
-                               sync_rows=ledger_pdf_module.SYNC_ROWS, fmt="pdf")
+                               sync_rows=ledger_pdf_module.SYNC_ROWS, fmt=fmt)
     rows, total = ledger.ledger(current_user, f, paged=False)
+    if fmt == "xlsx":
+        return Response(exports.ledger_xlsx(rows, _("社会稳定风险评估工作台账")), mimetype=ledger_pdf_module.XLSX_MIME,
+                        headers={"Content-Disposition": "attachment; filename=ledger.xlsx"})
     data = ledger_pdf_module.ledger_pdf(current_user, f, rows, total, utcnow())
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": "inline; filename=ledger.pdf"})
 
 
 @bp.route("/ledger.pdf", methods=["POST"])
 def ledger_pdf_job():
-    f, errors = _filters()
-    if errors:
-        return Response("\n".join(errors), status=422, mimetype="text/plain; charset=utf-8")
-    _rows, total = ledger.ledger(current_user, f)
-    if total > ledger_pdf_module.MAX_ROWS:
-        return _too_many(total)
-    job = ledger_pdf_module.start_pdf_job(actor=current_user, args=request.args, total=total)
-    commit()
-    return redirect(url_for("jobs.status", job_id=job.id), 303)
+    return _export_job("pdf")
 
 
 @bp.route("/ledger.xlsx", methods=["POST"])
 def ledger_xlsx_job():
+    return _export_job("xlsx")
+
+
+def _export_job(fmt: str):
     f, errors = _filters()
     if errors:
-        return Response("\n".join(errors), status=422, mimetype="text/plain; charset=utf-8")
+        return _bad_filters(errors)
     _rows, total = ledger.ledger(current_user, f)
-    job = ledger_pdf_module.start_xlsx_job(actor=current_user, args=request.args, total=total)
+    if fmt == "pdf" and total > ledger_pdf_module.MAX_ROWS:
+        return _too_many(total)
+    start = ledger_pdf_module.start_pdf_job if fmt == "pdf" else ledger_pdf_module.start_xlsx_job
+    job = start(actor=current_user, args=request.args, total=total)
     commit()
     return redirect(url_for("jobs.status", job_id=job.id), 303)
 

@@ -9,8 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from consult.extensions import db
+from consult.analysis.freshness import ensure_synced
 from consult.jobs import commit
-from consult.matters.models import Matter
+from consult.matters.access import matter_for
 from consult.models import utcnow
 from consult.oversight import tracking, warning_list
 from consult.oversight import warnings as service
@@ -56,7 +57,7 @@ def _raise_form(matter, formdata=None) -> RaiseForm:
 def _tracking_page(matter, form=None, raise_form=None, status=200):
     now = utcnow()
     decided_on = tracking.decision_date(matter)
-    tracking.sync_pool(matter.id)
+    ensure_synced(matter.id)
     commit()  # the pool's mirror of new comments and answers is kept
     if form is None:
         form = TrackingForm(formdata=None, data={"observed_on": service.local_day(now).isoformat(), "new_complaints": "0"})
@@ -74,15 +75,13 @@ def _tracking_page(matter, form=None, raise_form=None, status=200):
 
 @bp.route("/oversight/matters/<int:matter_id>/tracking")
 def tracking_page(matter_id: int):
-    matter = db.get_or_404(Matter, matter_id)
-    require(current_user, "tracking.view", matter)
+    matter = matter_for(matter_id, "tracking.view")
     return _tracking_page(matter)
 
 
 @bp.route("/oversight/matters/<int:matter_id>/tracking", methods=["POST"])
 def tracking_record(matter_id: int):
-    matter = db.get_or_404(Matter, matter_id)
-    require(current_user, "tracking.record", matter)
+    matter = matter_for(matter_id, "tracking.record")
     form = TrackingForm()
     if not form.validate_on_submit():
         return _tracking_page(matter, form=form, status=422)
@@ -97,8 +96,7 @@ def tracking_record(matter_id: int):
 
 @bp.route("/oversight/matters/<int:matter_id>/warnings", methods=["POST"])
 def warning_raise(matter_id: int):
-    matter = db.get_or_404(Matter, matter_id)
-    require(current_user, "warning.raise", matter)
+    matter = matter_for(matter_id, "warning.raise")
     form = _raise_form(matter, request.form)
     if not form.validate_on_submit():
         return _tracking_page(matter, raise_form=form, status=422)

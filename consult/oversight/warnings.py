@@ -221,7 +221,7 @@ def _short(text: str, n: int = 40) -> str:
 def raise_for_signals(*, now: datetime) -> int:
     """One signals warning per decided matter with escalation-signal texts that arrived after the
     decision day and after the last signals warning was raised, while none is open."""
-    from consult.matters.models import Matter
+    from consult.analysis.freshness import ensure_synced
     from consult.oversight import tracking
 
     raised = 0
@@ -231,13 +231,13 @@ def raise_for_signals(*, now: datetime) -> int:
             .order_by(RiskWarning.raised_at.desc(), RiskWarning.id.desc()).limit(1)).first()
         if last is not None and last.status == WarningStatus.OPEN:
             continue
-        tracking.sync_pool(matter.id)
+        ensure_synced(matter.id)  # texts that arrived since the pool was last opened
         since = tracking.after_decision(decided_on)
         if last is not None:
             since = max(since, last.raised_at)
         n = tracking.flagged_since(matter.id, since)
         if n:
-            create(db.session.get(Matter, matter.id), actor=None, now=now, level=WarningLevel.YELLOW,
+            create(matter, actor=None, now=now, level=WarningLevel.YELLOW,
                    source=WarningSource.SIGNALS, title=_("决策后群众来言出现升级信号"),
                    detail=_("决策后新收到 %(n)s 条含升级信号（如上访、聚集、堵路等）的群众来言，请核查并处置。", n=n),
                    owner_unit=matter.organisation.name)
