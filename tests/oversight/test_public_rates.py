@@ -76,6 +76,8 @@ def test_public_pages(app, client, monkeypatch):
     assert "<dt>风险预警化解率</dt><dd>50.0%（1 / 2）</dd>" in page
     assert "<dt>群众满意率</dt><dd>75.0%（2 份问卷的中位数）</dd>" in page
     assert "因故不予公开 2 项。" in page and "垃圾中转站建设" in page
+    # on a phone each matter is a card whose cells name their column (site.css .stack-table)
+    assert 'class="table stack-table"' in page and '<td data-label="风险等级">' in page
     for hidden in ("不予公开的安置方案", REASON, "敏感的征地补偿方案", "张三", "13800001111"):
         assert hidden not in page
     lone = client.get("/transparency/丙区").get_data(as_text=True)
